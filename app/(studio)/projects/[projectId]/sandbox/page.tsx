@@ -1,0 +1,92 @@
+import { getDb } from "@/lib/db/server/client";
+import { getLatestSchema } from "@/lib/schema/server/service";
+import { listSandboxes, previewSandbox } from "@/lib/sandbox/server/service";
+import { findActiveJob } from "@/lib/jobs/server/queue";
+import { Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
+import { Badge, stateTone } from "@/components/ui/badge";
+import { ResultTable } from "@/components/ui/result-table";
+import { SandboxForm } from "./sandbox-form";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sandbox" };
+
+function formatBytes(n: number): string {
+  return n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+}
+
+export default async function SandboxPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const db = getDb();
+  const [schema, sandboxes, activeJob] = await Promise.all([getLatestSchema(db, projectId), listSandboxes(db, projectId), findActiveJob(db, `sandbox:${projectId}`)]);
+  const active = sandboxes.find((s) => s.active) ?? null;
+  const preview = active ? await previewSandbox(db, projectId) : [];
+  const maxRows = active ? Math.max(1, ...Object.values(active.rowCounts)) : 1;
+  return (
+    <>
+      <PageHeader title="Sandbox" description="A synthetic DuckDB database with your schema, filled with realistic rows that respect primary keys, foreign keys, NOT NULL and CHECK constraints. The same seed always gives the same rows." />
+      <div className="grid gap-6 xl:grid-cols-[340px_minmax(0,1fr)]">
+        <Card title="Generate a sandbox">
+          {schema ? <SandboxForm projectId={projectId} activeJob={activeJob} /> : <p className="text-sm text-slate-600">Save a schema first: the sandbox is built from it.</p>}
+        </Card>
+        <div className="space-y-6">
+          {!active ? (
+            <EmptyState title="No sandbox yet">Generate one on the left. It takes seconds for a few thousand rows.</EmptyState>
+          ) : (
+            <>
+              <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+                <Stat label="Rows" value={active.totalRows.toLocaleString("en-US")} />
+                <Stat label="Tables" value={Object.keys(active.rowCounts).length} />
+                <Stat label="Size" value={formatBytes(active.bytes)} />
+                <Stat label="Seed" value={active.seed} hint={`schema v${active.schemaVersion}`} />
+              </div>
+              <Card title="Rows per table">
+                <ul className="space-y-1.5" aria-label="Rows per table">
+                  {Object.entries(active.rowCounts).map(([table, n]) => (
+                    <li key={table} className="grid grid-cols-[10rem_1fr_5rem] items-center gap-3 text-sm">
+                      <span className="truncate font-mono text-slate-800">{table}</span>
+                      <span className="h-3 rounded bg-brand-500/80" style={{ width: `${Math.max(2, (n / maxRows) * 100)}%` }} />
+                      <span className="text-right tabular-nums text-slate-600">{n.toLocaleString("en-US")}</span>
+                    </li>
+                  ))}
+                </ul>
+              </Card>
+              {preview.map((t) => (
+                <Card key={t.name} title={<span className="font-mono">{t.name}</span>} description="First rows">
+                  <ResultTable columns={t.columns.map((c) => c.name)} rows={t.rows} />
+                </Card>
+              ))}
+            </>
+          )}
+          {sandboxes.length > 0 && (
+            <Card title="History">
+              <table className="w-full text-sm">
+                <thead className="text-left text-xs text-slate-500">
+                  <tr>
+                    <th className="py-1">Created</th>
+                    <th>Seed</th>
+                    <th>Rows</th>
+                    <th>Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sandboxes.map((s) => (
+                    <tr key={s.id} className="border-t border-slate-100">
+                      <td className="py-1 tabular-nums">{s.createdAt.slice(0, 19).replace("T", " ")}</td>
+                      <td className="tabular-nums">{s.seed}</td>
+                      <td className="tabular-nums">{s.totalRows.toLocaleString("en-US")}</td>
+                      <td className="space-x-1">
+                        <Badge tone={stateTone(s.status)}>{s.status}</Badge>
+                        {s.active && <Badge tone="teal">active</Badge>}
+                        {s.error && <span className="text-xs text-rose-700">{s.error}</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Card>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+import { getDb } from "@/lib/db/server/client";
+import { getLatestSchema, listSchemaVersions } from "@/lib/schema/server/service";
+import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { DdlForm } from "./ddl-form";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Schema" };
+
+export default async function SchemaPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const db = getDb();
+  const [schema, versions] = await Promise.all([getLatestSchema(db, projectId), listSchemaVersions(db, projectId)]);
+  return (
+    <>
+      <PageHeader
+        title="Schema"
+        description="Paste the CREATE TABLE statements of your production database (DuckDB dialect). Only the schema is read; no row of your data ever enters the studio."
+      />
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+        <Card title={schema ? `New version (current: v${schema.version})` : "Paste your DDL"}>
+          <DdlForm projectId={projectId} initialDdl={schema?.rawText ?? ""} exampleDdl={OPENFLIGHTS_DDL} />
+        </Card>
+        <div className="space-y-4">
+          {!schema ? (
+            <EmptyState title="No schema yet">Paste DDL on the left and press Save. Tables, keys and foreign keys appear here.</EmptyState>
+          ) : (
+            <>
+              {schema.warnings.length > 0 && (
+                <Card title={`${schema.warnings.length} warning${schema.warnings.length === 1 ? "" : "s"}`}>
+                  <ul className="list-disc space-y-1 pl-5 text-sm text-amber-800">
+                    {schema.warnings.map((w, i) => (
+                      <li key={i}>
+                        {w.line ? `Line ${w.line}: ` : ""}
+                        {w.message}
+                      </li>
+                    ))}
+                  </ul>
+                </Card>
+              )}
+              <Card title={`Schema v${schema.version}: ${schema.model.tables.length} tables`} description={`${versions.length} version${versions.length === 1 ? "" : "s"} stored`}>
+                <div className="space-y-4">
+                  {schema.model.tables.map((t) => (
+                    <div key={t.name} data-testid="schema-table">
+                      <h3 className="font-mono text-sm font-semibold text-slate-900">{t.name}</h3>
+                      <table className="mt-1 w-full text-xs">
+                        <tbody>
+                          {t.columns.map((c) => {
+                            const fk = t.foreignKeys.find((f) => f.columns.includes(c.name));
+                            return (
+                              <tr key={c.name} className="border-t border-slate-100">
+                                <td className="py-0.5 pr-2 font-mono text-slate-800">{c.name}</td>
+                                <td className="py-0.5 pr-2 font-mono text-slate-500">{c.type}</td>
+                                <td className="space-x-1 py-0.5">
+                                  {c.primaryKey && <Badge tone="teal">PK</Badge>}
+                                  {fk && <Badge tone="blue">→ {fk.refTable}.{fk.refColumns[fk.columns.indexOf(c.name)]}</Badge>}
+                                  {c.unique && <Badge>unique</Badge>}
+                                  {!c.nullable && !c.primaryKey && <Badge>not null</Badge>}
+                                  {c.allowedValues && <Badge tone="amber">in ({c.allowedValues.join(", ")})</Badge>}
+                                </td>
+                                <td className="py-0.5 text-right text-slate-400">{c.semanticType}</td>
+                              </tr>
+                            );
+                          })}
+                        </tbody>
+                      </table>
+                    </div>
+                  ))}
+                </div>
+              </Card>
+            </>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { snap } from "./helpers";
+
+// The whole pipeline as a user walks it: create a project, paste DDL, generate a sandbox,
+// queries and questions, review pairs, freeze, sign off, export, evaluate the baseline.
+test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByText("No projects yet")).toBeVisible();
+  await snap(page, "01-projects-empty");
+
+  await page.getByLabel("Name").fill("Flights analytics");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page).toHaveURL(/\/schema$/);
+
+  // Bad DDL first: a clear error, nothing saved.
+  await page.getByLabel("DDL").fill("CREATE TABLE broken (id INTEGER PRIMARY KEY,, name TEXT);");
+  await page.getByRole("button", { name: "Save schema" }).click();
+  await expect(page.getByRole("alert")).toContainText(/line 1/i);
+  await page.getByRole("button", { name: "Use the OpenFlights example" }).click();
+  await page.getByRole("button", { name: "Save schema" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved schema v1 with 5 tables");
+  await expect(page.getByTestId("schema-table")).toHaveCount(5);
+  await snap(page, "02-schema");
+
+  await page.getByRole("link", { name: /Sandbox/ }).click();
+  await page.getByLabel("Rows per table").fill("150");
+  await page.getByRole("button", { name: "Generate sandbox" }).click();
+  await expect(page.getByTestId("job-progress")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await expect(page.getByText("Rows per table").first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "routes" })).toBeVisible();
+  await snap(page, "03-sandbox");
+
+  await page.getByRole("link", { name: /Queries/ }).click();
+  await page.getByRole("button", { name: "Generate queries" }).click();
+  await expect(page.getByTestId("job-progress").first()).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
+  await expect(page.getByTestId("query-row").first()).toBeVisible();
+  await page.getByRole("button", { name: "Write questions" }).click();
+  await expect(page.getByTestId("job-progress").nth(1)).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await page.reload();
+  await snap(page, "04-queries");
+
+  await page.getByRole("link", { name: /Review/ }).click();
+  await expect(page.getByLabel("Question")).not.toBeEmpty();
+  await snap(page, "05-review");
+  // Edit the SQL of the first pair: it is executed before it is saved.
+  const sql = page.getByLabel("SQL", { exact: true });
+  await sql.fill("SELECT count(*) AS airports FROM airports");
+  await page.getByRole("button", { name: "Run SQL" }).click();
+  await expect(page.getByText(/1 rows in \d+ ms/)).toBeVisible();
+  await page.getByRole("button", { name: "Save edit" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved: the new SQL ran on the sandbox");
+  // Approve pairs with the keyboard: "a" approves and moves to the next one.
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  for (let i = 0; i < 12; i++) {
+    await expect(page.getByRole("button", { name: /Approve/ })).toBeEnabled();
+    await page.keyboard.press("a");
+    await expect(page.getByRole("status")).toContainText("Approved");
+  }
+  await page.keyboard.press("r");
+  await expect(page.getByRole("status")).toContainText("Rejected");
+  await page.getByRole("tab", { name: /Approved/ }).click();
+  await expect(page.getByRole("list", { name: "Pairs" }).getByRole("button")).toHaveCount(12);
+  await snap(page, "06-review-approved");
+
+  await page.getByRole("link", { name: /Datasets/ }).click();
+  await page.getByLabel(/Name/).fill("First batch");
+  await page.getByRole("button", { name: "Freeze version" }).click();
+  await expect(page.getByRole("heading", { name: /v1 · First batch/ })).toBeVisible();
+  await page.getByRole("button", { name: "Sign off this version" }).click();
+  const downloadPromise = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download Fireworks RFT (JSONL)" }).click();
+  const download = await downloadPromise;
+  const lines = readFileSync(await download.path(), "utf8").trim().split("\n");
+  const first = JSON.parse(lines[0]);
+  expect(first.messages[1].role).toBe("user");
+  expect(first.ground_truth).toBeTruthy();
+  await snap(page, "07-dataset");
+
+  await page.getByRole("link", { name: /Evaluations/ }).click();
+  await expect(page.getByLabel("Model endpoint")).toContainText("Retrieval baseline");
+  await page.getByRole("button", { name: "Run evaluation" }).click();
+  await expect(page).toHaveURL(/\/evaluations\/[^/]+$/, { timeout: 60_000 });
+  await expect(page.getByText("Execution accuracy")).toBeVisible();
+  await expect(page.getByTestId("eval-result").first()).toBeVisible();
+  await snap(page, "08-evaluation");
+});

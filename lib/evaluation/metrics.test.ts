@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { accuracyWithInterval, summarizeBy } from "@/lib/evaluation/metrics";
+
+describe("accuracyWithInterval", () => {
+  it("matches the textbook Wilson interval", () => {
+    // 52 of 92 (the seed tutorial's fine-tuned model): 56.5%, Wilson 95% ≈ [46.3%, 66.2%].
+    const r = accuracyWithInterval(52, 92);
+    expect(r.accuracy).toBeCloseTo(0.5652, 4);
+    expect(r.low).toBeCloseTo(0.4631, 3);
+    expect(r.high).toBeCloseTo(0.662, 3);
+  });
+
+  it("stays inside [0, 1] at the extremes", () => {
+    const none = accuracyWithInterval(0, 10);
+    expect(none.accuracy).toBe(0);
+    expect(none.low).toBe(0);
+    expect(none.high).toBeCloseTo(0.2775, 3);
+    const all = accuracyWithInterval(10, 10);
+    expect(all.high).toBe(1);
+    expect(all.low).toBeCloseTo(0.7225, 3);
+  });
+
+  it("narrows as the sample grows", () => {
+    const small = accuracyWithInterval(5, 10);
+    const large = accuracyWithInterval(500, 1000);
+    expect(large.high - large.low).toBeLessThan(small.high - small.low);
+    expect(large.low).toBeLessThan(0.5);
+    expect(large.high).toBeGreaterThan(0.5);
+  });
+
+  it("returns the uninformative interval for no items", () => {
+    expect(accuracyWithInterval(0, 0)).toEqual({ accuracy: 0, low: 0, high: 1 });
+  });
+
+  it("rejects impossible counts", () => {
+    expect(() => accuracyWithInterval(3, 2)).toThrow(RangeError);
+    expect(() => accuracyWithInterval(-1, 2)).toThrow(RangeError);
+  });
+});
+
+describe("summarizeBy", () => {
+  const items = [
+    { complexity: "simple", correct: true },
+    { complexity: "simple", correct: true },
+    { complexity: "complex", correct: false },
+    { complexity: "complex", correct: true },
+    { complexity: "", correct: false },
+  ];
+
+  it("groups by a property, sorted by key", () => {
+    const out = summarizeBy(items, "complexity");
+    expect(out.map((g) => [g.key, g.correct, g.total])).toEqual([
+      ["(none)", 0, 1],
+      ["complex", 1, 2],
+      ["simple", 2, 2],
+    ]);
+    expect(out[1].accuracy).toBe(0.5);
+    expect(out[1].low).toBeLessThan(0.5);
+    expect(out[2].items).toHaveLength(2);
+  });
+
+  it("groups by a function", () => {
+    const out = summarizeBy(items, (i) => (i.complexity === "simple" ? "easy" : "hard"));
+    expect(out.map((g) => `${g.key}:${g.correct}/${g.total}`)).toEqual(["easy:2/2", "hard:1/3"]);
+  });
+
+  it("returns nothing for no items", () => {
+    expect(summarizeBy([], (i: { correct: boolean }) => String(i.correct))).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { createRetrievalBaseline, tokenize } from "@/lib/evaluation/retrieval-baseline";
+
+const train = [
+  { question: "How many airports are in France?", sql: "SELECT count(*) FROM airports WHERE country = 'France'" },
+  { question: "List the airlines based in Germany", sql: "SELECT name FROM airlines WHERE country = 'Germany'" },
+  { question: "What is the average altitude of airports?", sql: "SELECT avg(altitude) FROM airports" },
+  { question: "Which routes use an A320 aircraft?", sql: "SELECT * FROM routes WHERE equipment LIKE '%320%'" },
+];
+
+describe("tokenize", () => {
+  it("lowercases, splits on non-words and drops stopwords", () => {
+    expect(tokenize("What is the AVERAGE altitude of Airports?")).toEqual(["average", "altitude", "airports"]);
+    expect(tokenize("Zürich's élan_2")).toEqual(["zürich", "s", "élan_2"]);
+  });
+});
+
+describe("createRetrievalBaseline", () => {
+  const baseline = createRetrievalBaseline(train);
+
+  it("returns the SQL of the most similar training question", () => {
+    const out = baseline.answer("mean altitude of all airports");
+    expect(out.sql).toBe("SELECT avg(altitude) FROM airports");
+    expect(out.matchedQuestion).toBe("What is the average altitude of airports?");
+    expect(out.score).toBeGreaterThan(0.3);
+  });
+
+  it("weights rare words above common ones", () => {
+    // "airports" occurs twice in training, "france" once: France decides.
+    expect(baseline.answer("airports in france").sql).toContain("France");
+  });
+
+  it("scores an identical question at 1", () => {
+    expect(baseline.answer(train[1].question).score).toBeCloseTo(1, 6);
+  });
+
+  it("scores an unrelated question at 0 and still answers deterministically", () => {
+    const out = baseline.answer("zzz qqq");
+    expect(out.score).toBe(0);
+    expect(out.sql).toBe(train[0].sql);
+  });
+
+  it("handles an empty training set", () => {
+    expect(createRetrievalBaseline([]).answer("anything")).toEqual({ sql: "", score: 0, matchedQuestion: "" });
+  });
+});

@@ -1,0 +1,61 @@
+// The one place where errors become HTTP responses, and route input is parsed.
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { AppError, ValidationError } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { redactSecrets } from "@/lib/redact";
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export function errorResponse(error: unknown): NextResponse<ErrorBody> {
+  if (error instanceof AppError) {
+    return NextResponse.json(
+      { error: { code: error.code, message: redactSecrets(error.message), ...(error.details ? { details: error.details } : {}) } },
+      { status: error.status },
+    );
+  }
+  logger.error("unhandled route error", { error: (error as Error)?.stack ?? String(error) });
+  return NextResponse.json(
+    { error: { code: "internal", message: "Something went wrong on the server. The error was logged; try again, and if it persists, report it." } },
+    { status: 500 },
+  );
+}
+
+type RouteContext<P> = { params: Promise<P> };
+
+/** Wrap a route handler: errors map to status codes with a message the user can act on. */
+export function route<P = Record<string, string>>(handler: (req: Request, params: P) => Promise<Response | unknown>) {
+  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    try {
+      const out = await handler(req, await ctx.params);
+      return out instanceof Response ? out : NextResponse.json(out);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+const MAX_JSON_BYTES = 2 * 1024 * 1024;
+
+/** Parse a JSON body against a schema; oversized or malformed bodies are a ValidationError. */
+export async function parseJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > MAX_JSON_BYTES) throw new ValidationError(`The request is too large (${Math.round(length / 1024)} KB; the limit is 2 MB).`);
+  const text = await req.text();
+  if (text.length > MAX_JSON_BYTES) throw new ValidationError("The request is too large (the limit is 2 MB).");
+  let raw: unknown;
+  try {
+    raw = text ? JSON.parse(text) : {};
+  } catch {
+    throw new ValidationError("The request body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first?.path.length ? `${first.path.join(".")}: ` : "";
+    throw new ValidationError(`${where}${first?.message ?? "invalid input"}`, { issues: parsed.error.issues.slice(0, 5) });
+  }
+  return parsed.data;
+}

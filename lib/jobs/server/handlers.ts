@@ -1,0 +1,24 @@
+import "server-only";
+import type { Db } from "@/lib/db/server/client";
+import type { JobContext, JobHandler } from "@/lib/jobs/server/worker";
+import { runSandboxJob, SANDBOX_JOB } from "@/lib/sandbox/server/service";
+import { QUERIES_JOB, runQueriesJob } from "@/lib/queries/server/service";
+import { QUESTIONS_JOB, runQuestionsJob } from "@/lib/questions/server/service";
+import { EVAL_JOB, runEvalJob } from "@/lib/evaluation/server/service";
+
+// Job type → service. Handlers hold no logic of their own.
+export function getJobHandlers(db: Db): Record<string, JobHandler> {
+  return {
+    [SANDBOX_JOB]: (ctx) => runSandboxJob(db, ctx as JobContext<never>),
+    [QUERIES_JOB]: (ctx) => runQueriesJob(db, ctx as JobContext<never>),
+    [QUESTIONS_JOB]: (ctx) => runQuestionsJob(db, ctx as JobContext<never>),
+    [EVAL_JOB]: (ctx) => runEvalJob(db, ctx as JobContext<never>),
+  };
+}
+
+export const JOB_LABELS: Record<string, string> = {
+  [SANDBOX_JOB]: "Generate sandbox",
+  [QUERIES_JOB]: "Generate queries and ground truth",
+  [QUESTIONS_JOB]: "Write questions",
+  [EVAL_JOB]: "Evaluate a model",
+};

@@ -1,0 +1,243 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
+import { ValidationError } from "@/lib/errors";
+import type { SchemaModel } from "@/lib/schema/model";
+import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
+import { quoteIdent, quoteTable } from "@/lib/sandbox/ddl";
+import { generateSandboxFile } from "@/lib/sandbox/server/generate";
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-sandbox-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function withReadOnly<T>(file: string, fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY" });
+  const connection = await instance.connect();
+  try {
+    return await fn(async (sql) => (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][]);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** A hash of every table's rows (sorted), so two sandboxes compare by content, not by file bytes. */
+async function contentHash(file: string, model: SchemaModel): Promise<string> {
+  return withReadOnly(file, async (run) => {
+    const hash = createHash("sha256");
+    for (const t of model.tables) hash.update(`${t.name}:${JSON.stringify(await run(`SELECT * FROM ${quoteTable(t.name)} ORDER BY ALL`))}\n`);
+    return hash.digest("hex");
+  });
+}
+
+const count = async (run: (sql: string) => Promise<unknown[][]>, sql: string) => Number((await run(sql))[0]![0]);
+
+/** Asserts every key, NOT NULL, CHECK and foreign key of the model holds in the file. */
+async function expectIntegrity(file: string, model: SchemaModel): Promise<void> {
+  await withReadOnly(file, async (run) => {
+    for (const t of model.tables) {
+      const q = quoteTable(t.name);
+      if (t.primaryKey.length > 0) {
+        const cols = t.primaryKey.map(quoteIdent).join(", ");
+        expect(await count(run, `SELECT count(*) - count(DISTINCT (${cols})) FROM ${q}`), `${t.name} primary key is unique`).toBe(0);
+      }
+      for (const c of t.columns) {
+        if (!c.nullable) expect(await count(run, `SELECT count(*) FROM ${q} WHERE ${quoteIdent(c.name)} IS NULL`), `${t.name}.${c.name} NOT NULL`).toBe(0);
+        if (c.unique) {
+          expect(await count(run, `SELECT count(${quoteIdent(c.name)}) - count(DISTINCT ${quoteIdent(c.name)}) FROM ${q}`), `${t.name}.${c.name} UNIQUE`).toBe(0);
+        }
+      }
+      for (const key of t.uniqueKeys) {
+        const cols = key.map(quoteIdent).join(", ");
+        const notNull = key.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(" AND ");
+        expect(await count(run, `SELECT count(*) - count(DISTINCT (${cols})) FROM ${q} WHERE ${notNull}`), `${t.name} UNIQUE (${key})`).toBe(0);
+      }
+      for (const check of [...t.columns.flatMap((c) => c.checks), ...t.checks]) {
+        expect(await count(run, `SELECT count(*) FROM ${q} WHERE (${check}) IS FALSE`), `${t.name} CHECK ${check}`).toBe(0);
+      }
+      for (const fk of t.foreignKeys) {
+        const notNull = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(" AND ");
+        const join = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i]!)} = c.${quoteIdent(c)}`).join(" AND ");
+        const orphans = await count(run, `SELECT count(*) FROM ${q} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.refTable)} p WHERE ${join})`);
+        expect(orphans, `${t.name}(${fk.columns}) → ${fk.refTable}`).toBe(0);
+      }
+    }
+  });
+}
+
+describe("generateSandboxFile", () => {
+  const first = path.join(dir, "openflights-42.duckdb");
+  const progress: [number, string][] = [];
+  let model: SchemaModel;
+  let result: Awaited<ReturnType<typeof generateSandboxFile>>;
+
+  beforeAll(async () => {
+    model = (await parseDuckdbDdl(OPENFLIGHTS_DDL)).model;
+    result = await generateSandboxFile(model, {
+      targetPath: first,
+      seed: 42,
+      rowsPerTable: OPENFLIGHTS_ROWS,
+      onProgress: (pct, message) => void progress.push([pct, message]),
+    });
+  });
+
+  it("fills every table with the requested number of rows and reports progress", async () => {
+    expect(result.rowCounts).toEqual(OPENFLIGHTS_ROWS);
+    await withReadOnly(first, async (run) => {
+      for (const [table, n] of Object.entries(OPENFLIGHTS_ROWS)) expect(await count(run, `SELECT count(*) FROM ${table}`)).toBe(n);
+    });
+    expect(progress.at(-1)).toEqual([100, "Sandbox ready"]);
+    expect(progress.map(([p]) => p)).toEqual([...progress.map(([p]) => p)].sort((a, b) => a - b));
+    for (const table of Object.keys(OPENFLIGHTS_ROWS)) expect(progress.some(([, m]) => m.includes(table))).toBe(true);
+  });
+
+  it("returns the size and sha256 of the file it wrote, and leaves no temporary files", () => {
+    const bytes = readFileSync(first);
+    expect(result.bytes).toBe(statSync(first).size);
+    expect(result.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(readdirSync(dir).filter((f) => f.includes(".partial"))).toEqual([]);
+  });
+
+  it("keeps every key, NOT NULL, CHECK and foreign key", async () => {
+    await expectIntegrity(first, model);
+    await withReadOnly(first, async (run) => {
+      // The sandbox declares the same constraints, so DuckDB enforces them too.
+      expect(await count(run, `SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'`)).toBe(5);
+      expect(await count(run, `SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'CHECK'`)).toBe(6);
+    });
+  });
+
+  it("makes values that repeat and skewed foreign keys, so literal filters and group-bys find rows", async () => {
+    await withReadOnly(first, async (run) => {
+      const topCountry = await count(run, `SELECT max(n) FROM (SELECT count(*) AS n FROM airports GROUP BY country)`);
+      expect(topCountry).toBeGreaterThan(20);
+      const [avg, max] = ((await run(`SELECT avg(n), max(n) FROM (SELECT count(*) AS n FROM routes GROUP BY source_airport_id)`))[0] as unknown[]).map(Number) as [number, number];
+      expect(max).toBeGreaterThan(avg * 5);
+      expect(await count(run, `SELECT count(*) FROM routes WHERE source_airport_id = destination_airport_id`)).toBeLessThan(25);
+      expect(await count(run, `SELECT count(*) FROM airlines WHERE active = 'Y'`)).toBeGreaterThan(50);
+      expect(await count(run, `SELECT count(*) FROM airports WHERE length(iata) <> 3 OR length(icao) <> 4`)).toBe(0);
+      // equipment names planes by their IATA code
+      expect(await count(run, `SELECT count(*) FROM routes r JOIN planes p ON list_contains(string_split(r.equipment, ' '), p.iata)`)).toBeGreaterThan(1000);
+    });
+  });
+
+  it("gives the same rows for the same seed and different rows for another seed", async () => {
+    const again = path.join(dir, "openflights-42-again.duckdb");
+    const other = path.join(dir, "openflights-43.duckdb");
+    await generateSandboxFile(model, { targetPath: again, seed: 42, rowsPerTable: OPENFLIGHTS_ROWS });
+    await generateSandboxFile(model, { targetPath: other, seed: 43, rowsPerTable: OPENFLIGHTS_ROWS });
+    const base = await contentHash(first, model);
+    expect(await contentHash(again, model)).toBe(base);
+    expect(await contentHash(other, model)).not.toBe(base);
+  });
+
+  it("leaves nothing at targetPath when cancelled, and keeps an existing sandbox untouched", async () => {
+    const target = path.join(dir, "cancelled.duckdb");
+    let checks = 0;
+    await expect(
+      generateSandboxFile(model, { targetPath: target, seed: 1, rowsPerTable: OPENFLIGHTS_ROWS, isCancelled: () => ++checks > 2 }),
+    ).rejects.toThrow("Cancelled");
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith("cancelled"))).toEqual([]);
+
+    const before = readFileSync(first);
+    await expect(generateSandboxFile(model, { targetPath: first, seed: 7, isCancelled: async () => true })).rejects.toThrow("Cancelled");
+    expect(readFileSync(first).equals(before)).toBe(true);
+  });
+
+  it("removes temporary files left by a crashed run and replaces the old sandbox", async () => {
+    const target = path.join(dir, "crashed.duckdb");
+    writeFileSync(`${target}.partial`, "half-written");
+    writeFileSync(`${target}.partial.wal`, "half-written");
+    writeFileSync(target, "old");
+    const out = await generateSandboxFile(model, { targetPath: target, seed: 5, defaultRows: 30 });
+    expect(out.rowCounts).toEqual({ countries: 30, airlines: 30, airports: 30, planes: 30, routes: 30 });
+    expect(readdirSync(dir).filter((f) => f.startsWith("crashed"))).toEqual(["crashed.duckdb"]);
+    await expectIntegrity(target, model);
+  });
+
+  it("fills self-references, composite keys, table checks, enums and other schemas", async () => {
+    const { model: shop } = await parseDuckdbDdl(`
+      CREATE TYPE tier AS ENUM ('bronze', 'silver', 'gold');
+      CREATE SCHEMA hr;
+      CREATE TABLE hr.employees (
+        employee_id INTEGER PRIMARY KEY,
+        full_name VARCHAR NOT NULL,
+        email VARCHAR UNIQUE NOT NULL,
+        manager_id INTEGER REFERENCES hr.employees (employee_id),
+        salary DECIMAL(9,2) CHECK (salary > 0),
+        hired_on DATE NOT NULL
+      );
+      CREATE TABLE hr.teams (
+        team_id INTEGER PRIMARY KEY,
+        lead_id INTEGER NOT NULL REFERENCES hr.employees (employee_id),
+        name VARCHAR
+      );
+      CREATE TABLE customers (
+        customer_code VARCHAR(4) PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        level tier NOT NULL,
+        country VARCHAR NOT NULL,
+        is_active BOOLEAN
+      );
+      CREATE TABLE orders (
+        order_id BIGINT PRIMARY KEY,
+        customer_code VARCHAR(4) NOT NULL REFERENCES customers (customer_code),
+        sales_rep INTEGER,
+        status VARCHAR NOT NULL CHECK (status IN ('new', 'shipped', 'returned')),
+        ordered_at TIMESTAMP NOT NULL,
+        quantity SMALLINT NOT NULL CHECK (quantity BETWEEN 1 AND 9),
+        discount DOUBLE,
+        total DECIMAL(10,2) NOT NULL,
+        CHECK (discount IS NULL OR discount < total)
+      );
+      CREATE TABLE order_tags (
+        order_id BIGINT REFERENCES orders (order_id),
+        tag VARCHAR(12) NOT NULL,
+        PRIMARY KEY (order_id, tag)
+      );
+      CREATE TABLE customer_profiles (
+        customer_code VARCHAR(4) PRIMARY KEY REFERENCES customers (customer_code),
+        bio VARCHAR
+      );
+    `);
+    const target = path.join(dir, "shop.duckdb");
+    const rows = { "hr.employees": 50, "hr.teams": 8, customers: 800, orders: 1000, order_tags: 400, customer_profiles: 1000 };
+    const out = await generateSandboxFile(shop, { targetPath: target, seed: 3, rowsPerTable: rows });
+    expect(out.rowCounts).toMatchObject({ "hr.employees": 50, "hr.teams": 8, customers: 800, orders: 1000, order_tags: 400 });
+    // one profile per customer at most: a 1:1 key cannot have more rows than its parent
+    expect(out.rowCounts.customer_profiles).toBe(800);
+    await expectIntegrity(target, shop);
+    await withReadOnly(target, async (run) => {
+      expect(await count(run, `SELECT count(*) FROM hr.employees WHERE manager_id IS NOT NULL`)).toBeGreaterThan(20);
+      expect(await count(run, `SELECT count(*) FROM hr.employees WHERE manager_id >= employee_id`)).toBe(0);
+      expect(await count(run, `SELECT count(DISTINCT level) FROM customers`)).toBe(3);
+    });
+  });
+
+  it("refuses a NOT NULL cycle it cannot fill", async () => {
+    const broken: SchemaModel = {
+      dialect: "duckdb",
+      tables: [
+        {
+          name: "nodes",
+          primaryKey: ["id"],
+          uniqueKeys: [],
+          checks: [],
+          foreignKeys: [{ columns: ["parent_id"], refTable: "nodes", refColumns: ["id"] }],
+          columns: [
+            { name: "id", type: "INTEGER", nullable: false, primaryKey: true, unique: false, checks: [], semanticType: "id" },
+            { name: "parent_id", type: "INTEGER", nullable: false, primaryKey: false, unique: false, checks: [], semanticType: "id" },
+          ],
+        },
+      ],
+    };
+    const target = path.join(dir, "nodes.duckdb");
+    await expect(generateSandboxFile(broken, { targetPath: target, seed: 1 })).rejects.toBeInstanceOf(ValidationError);
+    expect(existsSync(target)).toBe(false);
+  });
+});

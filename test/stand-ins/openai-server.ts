@@ -1,0 +1,220 @@
+// A local stand-in for an OpenAI-compatible chat-completions endpoint, for tests and demos
+// without network access. It checks what real endpoints check (Bearer key, model, JSON body) and
+// answers in the same shapes, including OpenAI-style error bodies.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface StandInMessage {
+  role: string;
+  content: string;
+}
+
+export interface StandInBehaviour {
+  /** Key expected in "Authorization: Bearer …". Default "test-key". */
+  apiKey: string;
+  /** Models that exist; any other gets 404 model_not_found. Default ["test-model"]. */
+  models: string[];
+  /** Produces the assistant's content. Default: echoes "SELECT 1". */
+  answer: (messages: StandInMessage[], body: Record<string, unknown>) => string | Promise<string>;
+  /** Fail this many requests first (counted across all requests since the behaviour was set). */
+  failFirst: number;
+  /** Status for those failures. Default 503. */
+  failStatus: number;
+  /** Retry-After header (seconds) sent with the failures; omitted when undefined. */
+  retryAfterSeconds?: number;
+  /** Delay before every answer, in ms. Default 0. */
+  delayMs: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+  body: unknown;
+  status: number;
+  at: number;
+}
+
+export interface OpenAiStandIn {
+  /** Base URL ending in /v1, e.g. "http://127.0.0.1:53121/v1". */
+  url: string;
+  requests: RecordedRequest[];
+  /** Changes the behaviour for subsequent requests; resets the failure counter. */
+  configure(changes: Partial<StandInBehaviour>): void;
+  close(): Promise<void>;
+}
+
+const DEFAULTS: StandInBehaviour = {
+  apiKey: "test-key",
+  models: ["test-model"],
+  answer: () => "SELECT 1",
+  failFirst: 0,
+  failStatus: 503,
+  delayMs: 0,
+};
+
+export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}): Promise<OpenAiStandIn> {
+  let behaviour: StandInBehaviour = { ...DEFAULTS, ...options };
+  let failed = 0;
+  let sequence = 0;
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<import("node:net").Socket>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, 500, String(error), "server_error", null);
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = (req.url ?? "/").split("?")[0];
+    const record: RecordedRequest = {
+      method: req.method ?? "",
+      path,
+      authorization: req.headers.authorization,
+      body: raw,
+      status: 0,
+      at: Date.now(),
+    };
+    requests.push(record);
+    const reply = (status: number, send: () => void) => {
+      record.status = status;
+      send();
+    };
+
+    if (path !== "/v1/chat/completions") {
+      return reply(404, () => sendError(res, 404, `Unknown request URL: ${req.method} ${path}.`, "invalid_request_error", "unknown_url"));
+    }
+    if (req.method !== "POST") {
+      return reply(405, () => sendError(res, 405, `Method ${req.method} not allowed.`, "invalid_request_error", null));
+    }
+    const auth = req.headers.authorization ?? "";
+    const key = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
+    if (!key) {
+      return reply(401, () =>
+        sendError(res, 401, "You didn't provide an API key. Provide it in the Authorization header (Bearer).", "invalid_request_error", null),
+      );
+    }
+    if (key !== behaviour.apiKey) {
+      // Like the real service, echo only a masked form of the key.
+      const masked = key.length > 8 ? `${key.slice(0, 3)}***${key.slice(-4)}` : "***";
+      return reply(401, () => sendError(res, 401, `Incorrect API key provided: ${masked}.`, "invalid_request_error", "invalid_api_key"));
+    }
+
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+      body = parsed as Record<string, unknown>;
+      record.body = body;
+    } catch {
+      return reply(400, () => sendError(res, 400, "We could not parse the JSON body of your request.", "invalid_request_error", null));
+    }
+    const problem = validate(body);
+    if (problem) return reply(400, () => sendError(res, 400, problem, "invalid_request_error", null));
+    if (!behaviour.models.includes(body.model as string)) {
+      return reply(404, () =>
+        sendError(res, 404, `The model \`${String(body.model)}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found"),
+      );
+    }
+
+    if (failed < behaviour.failFirst) {
+      failed++;
+      const status = behaviour.failStatus;
+      if (behaviour.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(behaviour.retryAfterSeconds));
+      return reply(status, () =>
+        status === 429
+          ? sendError(res, 429, "Rate limit reached for requests. Please try again shortly.", "requests", "rate_limit_exceeded")
+          : sendError(res, status, "The server is overloaded or not ready yet.", "server_error", null),
+      );
+    }
+
+    if (behaviour.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    if (res.destroyed) return;
+
+    const messages = body.messages as StandInMessage[];
+    const content = await behaviour.answer(messages, body);
+    const promptTokens = countTokens(messages.map((m) => m.content).join(" "));
+    const completionTokens = countTokens(content);
+    reply(200, () =>
+      sendJson(res, 200, {
+        id: `chatcmpl-standin-${++sequence}`,
+        object: "chat.completion",
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      }),
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    configure(changes) {
+      behaviour = { ...behaviour, ...changes };
+      failed = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function validate(body: Record<string, unknown>): string | undefined {
+  if (typeof body.model !== "string" || body.model === "") return "you must provide a model parameter";
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return "'messages' is a required property and must be a non-empty array";
+  }
+  for (const [i, m] of (body.messages as unknown[]).entries()) {
+    const message = m as { role?: unknown; content?: unknown };
+    if (typeof message !== "object" || message === null) return `messages[${i}] must be an object`;
+    if (!["system", "user", "assistant", "tool", "developer"].includes(message.role as string)) {
+      return `Invalid value for 'messages[${i}].role': ${JSON.stringify(message.role)}`;
+    }
+    if (typeof message.content !== "string") return `Invalid type for 'messages[${i}].content': expected a string`;
+  }
+  if (body.temperature !== undefined && (typeof body.temperature !== "number" || body.temperature < 0 || body.temperature > 2)) {
+    return "Invalid 'temperature': expected a number between 0 and 2";
+  }
+  if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1)) {
+    return "Invalid 'max_tokens': expected a positive integer";
+  }
+  return undefined;
+}
+
+function countTokens(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify(payload));
+}
+
+function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null): void {
+  sendJson(res, status, { error: { message, type, param: null, code } });
+}
