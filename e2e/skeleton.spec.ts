@@ -16,10 +16,10 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   // Bad DDL first: a clear error, nothing saved.
   await page.getByLabel("DDL").fill("CREATE TABLE broken (id INTEGER PRIMARY KEY,, name TEXT);");
   await page.getByRole("button", { name: "Save schema" }).click();
-  await expect(page.getByRole("alert")).toContainText(/line 1/i);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(/line 1/i);
   await page.getByRole("button", { name: "Use the OpenFlights example" }).click();
   await page.getByRole("button", { name: "Save schema" }).click();
-  await expect(page.getByRole("status")).toContainText("Saved schema v1 with 5 tables");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Saved schema v1 with 5 tables");
   await expect(page.getByTestId("schema-table")).toHaveCount(5);
   await snap(page, "02-schema");
 
@@ -45,20 +45,20 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await snap(page, "05-review");
   // Edit the SQL of the first pair: it is executed before it is saved.
   const sql = page.getByLabel("SQL", { exact: true });
-  await sql.fill("SELECT count(*) AS airports FROM airports");
+  await sql.fill("SELECT count(*) AS country_count FROM countries");
   await page.getByRole("button", { name: "Run SQL" }).click();
-  await expect(page.getByText(/1 rows in \d+ ms/)).toBeVisible();
+  await expect(page.getByText(/^1 row in \d+ ms/)).toBeVisible();
   await page.getByRole("button", { name: "Save edit" }).click();
-  await expect(page.getByRole("status")).toContainText("Saved: the new SQL ran on the sandbox");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Saved: the new SQL ran on the sandbox");
   // Approve pairs with the keyboard: "a" approves and moves to the next one.
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   for (let i = 0; i < 12; i++) {
     await expect(page.getByRole("button", { name: /Approve/ })).toBeEnabled();
     await page.keyboard.press("a");
-    await expect(page.getByRole("status")).toContainText("Approved");
+    await expect(page.getByRole("main").getByRole("status")).toContainText("Approved");
   }
   await page.keyboard.press("r");
-  await expect(page.getByRole("status")).toContainText("Rejected");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Rejected");
   await page.getByRole("tab", { name: /Approved/ }).click();
   await expect(page.getByRole("list", { name: "Pairs" }).getByRole("button")).toHaveCount(12);
   await snap(page, "06-review-approved");

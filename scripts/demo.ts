@@ -1,6 +1,7 @@
 // npm run demo — set up the studio's database, create the OpenFlights demo project (offline, no
 // keys), build the app if needed, and serve it on http://localhost:3000 (PORT to change).
 import { spawn, spawnSync } from "node:child_process";
+import net from "node:net";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations } from "@/lib/db/server/migrate";
@@ -13,6 +14,16 @@ process.env.SANDPIPER_LOG ??= "silent";
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.PORT ?? "3000";
 const t0 = Date.now();
+
+// Fail early, before any work, when the port is taken.
+const portFree = await new Promise<boolean>((resolve) => {
+  const probe = net.createServer().once("error", () => resolve(false)).once("listening", () => probe.close(() => resolve(true)));
+  probe.listen(Number(port));
+});
+if (!portFree) {
+  console.error(`Port ${port} is already in use (another studio or server?). Stop it, or pick another port: PORT=3001 npm run demo`);
+  process.exit(1);
+}
 
 await applyMigrations(getDatabaseUrl(), (l) => console.log(`database: ${l}`));
 const { created } = await ensureDemoProject(getDb(), (line) => console.log(`demo: ${line}`));

@@ -114,7 +114,7 @@ export function JobButton({
           {error}
         </p>
       )}
-      {job && <JobProgress key={job.id} jobId={job.id} initial={job} />}
+      {job && <JobProgress key={job.id} jobId={job.id} initial={job} onDone={setJob} />}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 export type DatabaseKind = "sqlite" | "postgres";
 
 export function getDataDir(): string {
-  return path.resolve(process.env.SANDPIPER_DATA_DIR ?? path.join(process.cwd(), "data"));
+  return path.resolve(process.env.SANDPIPER_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "data"));
 }
 
 export function getDatabaseUrl(): string {

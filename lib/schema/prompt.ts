@@ -1,21 +1,9 @@
 import type { ColumnModel, SchemaModel, TableModel } from "@/lib/schema/model";
+import { quoteIdent as quoteIdentifierIfNeeded } from "@/lib/sql/quote";
 
 // The schema as a text-to-SQL model sees it: compact CREATE TABLE statements with keys and
 // the descriptions as -- comments. Deterministic (same model, same text), because the prompt
 // travels with a dataset version and must not change under it.
-
-const RESERVED = new Set([
-  "all", "and", "any", "as", "asc", "between", "by", "case", "cast", "check", "column", "constraint", "create",
-  "default", "desc", "distinct", "do", "else", "end", "except", "false", "for", "foreign", "from", "group",
-  "having", "in", "intersect", "into", "is", "join", "key", "like", "limit", "not", "null", "offset", "on",
-  "or", "order", "primary", "references", "select", "table", "then", "to", "true", "union", "unique", "user",
-  "using", "when", "where", "window", "with",
-]);
-
-export function quoteIdentifierIfNeeded(name: string): string {
-  if (/^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 function quoteTableName(name: string): string {
   return name.split(".").map(quoteIdentifierIfNeeded).join(".");

@@ -10,10 +10,9 @@ import { requestQuestionGeneration } from "@/lib/questions/server/service";
 import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
 import { ensureBaselineEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
-import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
+import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
 
 export const DEMO_PROJECT_NAME = "OpenFlights demo";
-export const DEMO_TABLE_ROWS: Record<string, number> = { countries: 60, airlines: 300, airports: 800, planes: 40, routes: 4000 };
 
 /**
  * Create (or finish creating) the demo project: every stage from schema to an evaluated baseline.
@@ -35,7 +34,7 @@ export async function ensureDemoProject(db: Db, log: (line: string) => void = ()
       log("schema: 5 tables");
     }
     if (!(await db.project.findUniqueOrThrow({ where: { id: projectId } })).activeSandboxId) {
-      await requestSandboxGeneration(db, projectId, { seed: 42, tableRows: DEMO_TABLE_ROWS });
+      await requestSandboxGeneration(db, projectId, { seed: 42, tableRows: OPENFLIGHTS_ROWS });
       await worker.drain();
       log("sandbox: generated");
     }

@@ -11,6 +11,7 @@ import type { SchemaModel } from "@/lib/schema/model";
 import { requireActiveSandbox } from "@/lib/sandbox/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { quoteIdent } from "@/lib/sql/quote";
+import { quoteTable } from "@/lib/sandbox/ddl";
 import type { QueryResult } from "@/lib/sql/result";
 import { generateTemplateQueries, type ValueSamples } from "@/lib/queries/templates";
 import { analyzeSql } from "@/lib/queries/server/analyze";
@@ -46,7 +47,7 @@ export async function sampleValues(sandboxPath: string, model: SchemaModel, perC
       const c = quoteIdent(column.name);
       const result = await executeReadOnly(
         sandboxPath,
-        `SELECT ${c} AS v, count(*) AS n FROM ${quoteIdent(table.name)} WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY n DESC, ${c} LIMIT ${perColumn}`,
+        `SELECT ${c} AS v, count(*) AS n FROM ${quoteTable(table.name)} WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY n DESC, ${c} LIMIT ${perColumn}`,
         { maxRows: perColumn },
       );
       samples[`${table.name}.${column.name}`] = result.rows.map((r) => r[0] as string | number | boolean | null);

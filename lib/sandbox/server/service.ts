@@ -12,7 +12,7 @@ import { getProject } from "@/lib/projects/server/service";
 import { getSchemaVersion, requireLatestSchema } from "@/lib/schema/server/service";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
-import { quoteIdent } from "@/lib/sql/quote";
+import { quoteTable } from "@/lib/sandbox/ddl";
 
 export const SANDBOX_JOB = "sandbox.generate";
 
@@ -156,7 +156,7 @@ export async function previewSandbox(db: Db, projectId: string, rowsPerTable = 5
   const schema = await getSchemaVersion(db, projectId, sandbox.schemaVersionId);
   const tables = [];
   for (const table of schema.model.tables) {
-    const result = await executeReadOnly(sandbox.path, `SELECT * FROM ${quoteIdent(table.name)} LIMIT ${rowsPerTable}`, { maxRows: rowsPerTable });
+    const result = await executeReadOnly(sandbox.path, `SELECT * FROM ${quoteTable(table.name)} LIMIT ${rowsPerTable}`, { maxRows: rowsPerTable });
     tables.push({ name: table.name, columns: result.columns, rows: result.rows });
   }
   return tables;

@@ -39,6 +39,10 @@ interface RunResult {
   elapsedMs: number;
 }
 
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}
+
 const FILTERS: { key: State | "all"; label: string }[] = [
   { key: "pending", label: "Pending" },
   { key: "approved", label: "Approved" },
@@ -353,7 +357,7 @@ function PairEditor({
             run && (
               <>
                 <p className="mb-2 text-xs text-slate-500">
-                  {run.rowCount.toLocaleString("en-US")} rows{run.truncated ? " (cut at 500)" : ""} in {run.elapsedMs} ms
+                  {plural(run.rowCount, "row")}{run.truncated ? " (cut at 500)" : ""} in {run.elapsedMs} ms
                 </p>
                 <ResultTable columns={run.columns.map((c) => c.name)} rows={run.rows} maxRows={20} />
               </>
@@ -367,7 +371,7 @@ function PairEditor({
           <p className="text-sm text-rose-700">{pair.executionError}</p>
         ) : pair.result ? (
           <>
-            <p className="mb-2 text-xs text-slate-500">{pair.result.rows.length.toLocaleString("en-US")} rows</p>
+            <p className="mb-2 text-xs text-slate-500">{plural(pair.result.rows.length, "row")}</p>
             <ResultTable columns={pair.result.columns} rows={pair.result.rows} maxRows={20} />
           </>
         ) : (
