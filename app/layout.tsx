@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/app/providers";
+import { getPageUser } from "@/lib/auth/server/page";
+import { SignOutButton } from "@/app/_components/sign-out-button";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,7 +11,8 @@ export const metadata: Metadata = {
   description: "A studio for text-to-SQL fine-tuning projects: schema to sandbox, labels, datasets, fine-tunes and scorecards.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await getPageUser();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans antialiased">
@@ -23,11 +26,21 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 </svg>
                 Sandpiper
               </Link>
-              <nav className="text-sm text-slate-600">
-                <Link href="/" className="hover:text-slate-900">
-                  Projects
-                </Link>
-              </nav>
+              {user && (
+                <nav className="text-sm text-slate-600">
+                  <Link href="/" className="hover:text-slate-900">
+                    Projects
+                  </Link>
+                </nav>
+              )}
+              {user && (
+                <div className="ml-auto flex items-center gap-4 text-sm">
+                  <Link href="/account" className="text-slate-700 hover:text-slate-900" title={user.email}>
+                    {user.name}
+                  </Link>
+                  <SignOutButton />
+                </div>
+              )}
             </div>
           </header>
           {children}

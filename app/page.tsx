@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { listProjects } from "@/lib/projects/server/service";
+import { requireUser } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { CreateProjectForm } from "@/app/_components/create-project-form";
@@ -8,7 +9,8 @@ import { CreateProjectForm } from "@/app/_components/create-project-form";
 export const dynamic = "force-dynamic";
 
 export default async function ProjectsPage() {
-  const projects = await listProjects(getDb());
+  const user = await requireUser();
+  const projects = await listProjects(getDb(), user);
   return (
     <main className="mx-auto max-w-[1100px] px-4 py-8">
       <PageHeader
@@ -18,7 +20,7 @@ export default async function ProjectsPage() {
       <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
         <div className="space-y-3">
           {projects.length === 0 ? (
-            <EmptyState title="No projects yet">Create a project on the right, then paste the DDL of your production schema. Only the schema is needed, never its rows.</EmptyState>
+            <EmptyState title="No projects yet">Create a project on the right, then paste the DDL of your production schema. Only the schema is needed, never its rows. If you were invited to a project, open the invitation link.</EmptyState>
           ) : (
             projects.map((p) => (
               <Link key={p.id} href={`/projects/${p.id}`} className="block rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm transition hover:border-brand-500">

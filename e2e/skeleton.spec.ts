@@ -5,7 +5,14 @@ import { snap } from "./helpers";
 // The whole pipeline as a user walks it: create a project, paste DDL, generate a sandbox,
 // queries and questions, review pairs, freeze, sign off, export, evaluate the baseline.
 test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
+  // First run: the studio asks for its first (admin) account.
   await page.goto("/");
+  await expect(page).toHaveURL(/\/setup$/);
+  await page.getByLabel("Your name").fill("Dana Lead");
+  await page.getByLabel("Email").fill("dana@example.com");
+  await page.getByLabel(/Password/).fill("correct horse battery");
+  await snap(page, "00-setup");
+  await page.getByRole("button", { name: "Create admin account" }).click();
   await expect(page.getByText("No projects yet")).toBeVisible();
   await snap(page, "01-projects-empty");
 

@@ -59,3 +59,15 @@ export class SqlExecutionError extends AppError {
     super(message, details);
   }
 }
+
+/** No signed-in user (or an invalid API token). */
+export class UnauthorizedError extends AppError {
+  override readonly status = 401;
+  override readonly code = "unauthorized";
+}
+
+/** Too many attempts in a short time (sign-in). */
+export class RateLimitError extends AppError {
+  override readonly status = 429;
+  override readonly code = "rate_limited";
+}

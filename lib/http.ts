@@ -23,20 +23,6 @@ export function errorResponse(error: unknown): NextResponse<ErrorBody> {
   );
 }
 
-type RouteContext<P> = { params: Promise<P> };
-
-/** Wrap a route handler: errors map to status codes with a message the user can act on. */
-export function route<P = Record<string, string>>(handler: (req: Request, params: P) => Promise<Response | unknown>) {
-  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
-    try {
-      const out = await handler(req, await ctx.params);
-      return out instanceof Response ? out : NextResponse.json(out);
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
-}
-
 const MAX_JSON_BYTES = 2 * 1024 * 1024;
 
 /** Parse a JSON body against a schema; oversized or malformed bodies are a ValidationError. */
@@ -56,6 +42,16 @@ export async function parseJson<T extends z.ZodType>(req: Request, schema: T): P
     const first = parsed.error.issues[0];
     const where = first?.path.length ? `${first.path.join(".")}: ` : "";
     throw new ValidationError(`${where}${first?.message ?? "invalid input"}`, { issues: parsed.error.issues.slice(0, 5) });
+  }
+  return parsed.data;
+}
+
+/** Parse a URL's query string against a schema; a bad value is a ValidationError. */
+export function parseSearchParams<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ValidationError(`${first?.path.join(".") || "query"}: ${first?.message ?? "invalid value"}`);
   }
   return parsed.data;
 }

@@ -8,6 +8,7 @@ import { applyMigrations } from "@/lib/db/server/migrate";
 import { getDatabaseUrl } from "@/lib/db/config";
 import { disconnectDb, getDb } from "@/lib/db/server/client";
 import { ensureDemoProject } from "@/lib/demo/server/seed";
+import { DEMO_USERS } from "@/lib/auth/server/users";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.SANDPIPER_LOG ??= "silent";
@@ -50,7 +51,9 @@ if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(stampFile) 
   writeFileSync(stampFile, stamp);
 }
 
-console.log(`\nSandpiper is starting on http://localhost:${port} — open it and pick "OpenFlights demo". Ctrl+C stops it.\n`);
+console.log(`\nSandpiper is starting on http://localhost:${port}. Sign in with one of the demo accounts (one per role):`);
+for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(10)} ${u.email.padEnd(24)} password: ${u.password}`);
+console.log("Ctrl+C stops it.\n");
 delete process.env.SANDPIPER_LOG;
 const server = spawn("npx", ["next", "start", "-p", port], { cwd: root, stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => server.kill(sig));

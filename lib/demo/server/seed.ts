@@ -11,6 +11,7 @@ import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
 import { ensureBaselineEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
 import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
+import { DEMO_USERS, ensureDemoUsers } from "@/lib/auth/server/users";
 
 export const DEMO_PROJECT_NAME = "OpenFlights demo";
 
@@ -27,24 +28,27 @@ export async function ensureDemoProject(db: Db, log: (line: string) => void = ()
     await db.project.update({ where: { id: project.id }, data: { isDemo: true } });
   }
   const projectId = project.id;
+  await ensureDemoUsers(db, projectId);
+  const idOf = async (role: string) => (await db.user.findUniqueOrThrow({ where: { email: DEMO_USERS.find((u) => u.role === role)!.email } })).id;
+  const [leadId, analystId] = [await idOf("data_lead"), await idOf("analyst")];
   const worker = startWorker({ db, handlers: getJobHandlers(db), pollMs: 50 });
   try {
     if (!(await db.schemaVersion.count({ where: { projectId } }))) {
-      await ingestDdl(db, projectId, OPENFLIGHTS_DDL);
+      await ingestDdl(db, projectId, OPENFLIGHTS_DDL, leadId);
       log("schema: 5 tables");
     }
     if (!(await db.project.findUniqueOrThrow({ where: { id: projectId } })).activeSandboxId) {
-      await requestSandboxGeneration(db, projectId, { seed: 42, tableRows: OPENFLIGHTS_ROWS });
+      await requestSandboxGeneration(db, projectId, { seed: 42, tableRows: OPENFLIGHTS_ROWS }, leadId);
       await worker.drain();
       log("sandbox: generated");
     }
     if (!(await db.query.count({ where: { projectId } }))) {
-      await requestQueryGeneration(db, projectId, { max: 200, seed: 7 });
+      await requestQueryGeneration(db, projectId, { max: 200, seed: 7 }, analystId);
       await worker.drain();
       log(`queries: ${await db.query.count({ where: { projectId, result: { not: null } } })} executed`);
     }
     if (!(await db.pair.count({ where: { projectId } }))) {
-      await requestQuestionGeneration(db, projectId);
+      await requestQuestionGeneration(db, projectId, analystId);
       await worker.drain();
       log(`questions: ${await db.pair.count({ where: { projectId } })} pairs`);
     }
@@ -54,19 +58,19 @@ export async function ensureDemoProject(db: Db, log: (line: string) => void = ()
       const pairs = await db.pair.findMany({ where: { projectId }, include: { query: { select: { resultRowCount: true } } }, orderBy: { createdAt: "asc" } });
       for (const [i, p] of pairs.entries()) {
         if (i % 6 === 5) continue;
-        await decidePair(db, projectId, p.id, { action: p.query.resultRowCount ? "approve" : "reject", revision: p.revision });
+        await decidePair(db, projectId, p.id, { action: p.query.resultRowCount ? "approve" : "reject", revision: p.revision }, analystId);
       }
       log("review: first pass done");
     }
     let version = await db.datasetVersion.findFirst({ where: { projectId }, orderBy: { version: "asc" } });
     if (!version) {
-      version = await freezeDatasetVersion(db, projectId, { name: "Demo baseline set", testFraction: 0.2, seed: 13 });
+      version = await freezeDatasetVersion(db, projectId, { name: "Demo baseline set", testFraction: 0.2, seed: 13 }, leadId);
       log(`dataset: v${version.version} (${version.trainCount} train / ${version.testCount} test)`);
     }
-    if (version.approvalState !== "signed_off") await signOffDatasetVersion(db, projectId, version.id);
+    if (version.approvalState !== "signed_off") await signOffDatasetVersion(db, projectId, version.id, leadId);
     if (!(await db.evalRun.count({ where: { projectId } }))) {
       const endpoint = await ensureBaselineEndpoint(db, projectId);
-      await startEvalRun(db, projectId, { datasetVersionId: version.id, endpointId: endpoint.id, compare: {} });
+      await startEvalRun(db, projectId, { datasetVersionId: version.id, endpointId: endpoint.id, compare: {} }, leadId);
       await worker.drain();
       const run = await db.evalRun.findFirst({ where: { projectId } });
       log(`evaluation: retrieval baseline ${((run?.accuracy ?? 0) * 100).toFixed(1)}% on ${run?.total} test questions`);

@@ -10,6 +10,8 @@ export async function createProject(db: Db, input: CreateProjectInput, userId?: 
   try {
     return await db.$transaction(async (tx) => {
       const project = await tx.project.create({ data: { name: input.name, description: input.description } });
+      // The creator administers the project.
+      if (userId) await tx.projectMember.create({ data: { projectId: project.id, userId, role: "admin" } });
       await recordAudit(tx, { projectId: project.id, userId, action: "project.create", entityType: "project", entityId: project.id, summary: `Created project ${project.name}` });
       return project;
     });
@@ -25,8 +27,10 @@ export async function getProject(db: Db, projectId: string) {
   return project;
 }
 
-export async function listProjects(db: Db) {
+/** The projects a person can see: those they are a member of (a studio admin sees all). */
+export async function listProjects(db: Db, user: { id: string; isAdmin: boolean }) {
   const projects = await db.project.findMany({
+    where: user.isAdmin ? {} : { members: { some: { userId: user.id } } },
     orderBy: { createdAt: "desc" },
     include: { _count: { select: { pairs: true, datasetVersions: true, evalRuns: true } } },
   });

@@ -10,7 +10,8 @@ import { registerSecret } from "@/lib/redact";
 // A sealed value is "v1.<keyId>.<iv>.<tag>.<ciphertext>" (base64url), keyId = first 8 hex of
 // sha256(key), so a value sealed under another key is recognised instead of decrypting to noise.
 
-function loadKeyMaterial(): string {
+/** The studio key (SANDPIPER_SECRET_KEY, or the generated one); other keys are derived from it. */
+export function loadKeyMaterial(): string {
   const fromEnv = process.env.SANDPIPER_SECRET_KEY;
   if (fromEnv) {
     if (fromEnv.length < 32) throw new Error("SANDPIPER_SECRET_KEY must be at least 32 characters long.");

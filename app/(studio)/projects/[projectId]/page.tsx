@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/server/client";
 import { getProjectOverview } from "@/lib/projects/server/service";
 import { listProjectJobs } from "@/lib/jobs/server/queue";
 import { JOB_LABELS } from "@/lib/jobs/server/handlers";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Badge, stateTone } from "@/components/ui/badge";
 
@@ -19,6 +20,7 @@ const ORDER = [
 
 export default async function ProjectOverviewPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
+  await requireProjectPage(projectId);
   const db = getDb();
   const [overview, jobs] = await Promise.all([getProjectOverview(db, projectId), listProjectJobs(db, projectId, 8)]);
   const next = ORDER.find(([key]) => !overview.stages[key].done);

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
+import type { Permission } from "@/lib/auth/policy";
 
 const STAGES = [
   { key: "overview", label: "Overview", path: "" },
@@ -14,7 +15,12 @@ const STAGES = [
   { key: "evaluations", label: "6 · Evaluations", path: "/evaluations" },
 ] as const;
 
-export function StageNav({ projectId, stages }: { projectId: string; stages: Record<string, { done: boolean; label: string }> }) {
+const SETTINGS: { key: string; label: string; path: string; permission: Permission }[] = [
+  { key: "members", label: "Members", path: "/members", permission: "project.view" },
+  { key: "audit", label: "Audit trail", path: "/audit", permission: "audit.view" },
+];
+
+export function StageNav({ projectId, stages, permissions }: { projectId: string; stages: Record<string, { done: boolean; label: string }>; permissions: Permission[] }) {
   const pathname = usePathname();
   const base = `/projects/${projectId}`;
   return (
@@ -33,6 +39,16 @@ export function StageNav({ projectId, stages }: { projectId: string; stages: Rec
           </Link>
         );
       })}
+      <div className="mt-4 border-t border-slate-200 pt-3">
+        {SETTINGS.filter((s) => permissions.includes(s.permission)).map((s) => {
+          const href = base + s.path;
+          return (
+            <Link key={s.key} href={href} aria-current={pathname.startsWith(href) ? "page" : undefined} className={cn("block rounded-md px-2 py-1.5 text-sm", pathname.startsWith(href) ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100")}>
+              {s.label}
+            </Link>
+          );
+        })}
+      </div>
     </nav>
   );
 }

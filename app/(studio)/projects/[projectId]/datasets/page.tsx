@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { listDatasetVersions } from "@/lib/datasets/server/service";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { FreezeForm } from "./freeze-form";
@@ -10,6 +11,7 @@ export const metadata = { title: "Datasets" };
 
 export default async function DatasetsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
+  const { allowed } = await requireProjectPage(projectId, "datasets.manage");
   const db = getDb();
   const [versions, approved] = await Promise.all([listDatasetVersions(db, projectId), db.pair.count({ where: { projectId, reviewState: "approved" } })]);
   return (
@@ -20,7 +22,7 @@ export default async function DatasetsPage({ params }: { params: Promise<{ proje
       />
       <div className="grid gap-6 xl:grid-cols-[340px_minmax(0,1fr)]">
         <Card title="Freeze a new version" description={`${approved} approved pair${approved === 1 ? "" : "s"} available`}>
-          <FreezeForm projectId={projectId} disabled={approved < 2} />
+          {allowed ? <FreezeForm projectId={projectId} disabled={approved < 2} /> : <p className="text-sm text-slate-600">Only a data lead or an admin can freeze versions.</p>}
         </Card>
         {versions.length === 0 ? (
           <EmptyState title="No versions yet">Approve pairs on the Review page, then freeze them into a version here.</EmptyState>

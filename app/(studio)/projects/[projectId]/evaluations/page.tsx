@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { listDatasetVersions } from "@/lib/datasets/server/service";
 import { listEndpoints, listEvalRuns } from "@/lib/evaluation/server/service";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { EndpointForm } from "./endpoint-form";
@@ -12,6 +13,7 @@ export const metadata = { title: "Evaluations" };
 
 export default async function EvaluationsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
+  const { allowed } = await requireProjectPage(projectId, "evaluations.run");
   const db = getDb();
   const [versions, endpoints, runs] = await Promise.all([listDatasetVersions(db, projectId), listEndpoints(db, projectId), listEvalRuns(db, projectId)]);
   return (
@@ -23,7 +25,9 @@ export default async function EvaluationsPage({ params }: { params: Promise<{ pr
       <div className="grid gap-6 xl:grid-cols-[360px_minmax(0,1fr)]">
         <div className="space-y-6">
           <Card title="Run an evaluation">
-            {versions.length === 0 ? (
+            {!allowed ? (
+              <p className="text-sm text-slate-600">Only a data lead or an admin can run evaluations.</p>
+            ) : versions.length === 0 ? (
               <p className="text-sm text-slate-600">Freeze a dataset version first: evaluations run on its test split.</p>
             ) : (
               <RunForm projectId={projectId} versions={versions.map((v) => ({ id: v.id, label: `v${v.version} · ${v.name} (${v.testCount} test)` }))} endpoints={endpoints.map((e) => ({ id: e.id, label: e.name }))} />
@@ -38,12 +42,12 @@ export default async function EvaluationsPage({ params }: { params: Promise<{ pr
                 </li>
               ))}
             </ul>
-            <details>
+            {allowed && <details>
               <summary className="cursor-pointer text-sm font-medium text-brand-700">Add an OpenAI-compatible endpoint</summary>
               <div className="mt-3">
                 <EndpointForm projectId={projectId} />
               </div>
-            </details>
+            </details>}
           </Card>
         </div>
         {runs.length === 0 ? (

@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/server/client";
 import { getProject } from "@/lib/projects/server/service";
 import { listQueries } from "@/lib/queries/server/service";
 import { findActiveJob } from "@/lib/jobs/server/queue";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { Badge, ComplexityBadge } from "@/components/ui/badge";
 import { JobButton } from "@/components/jobs/job-runner";
@@ -13,6 +14,7 @@ const LEVELS = ["simple", "moderate", "complex", "highly_complex"] as const;
 
 export default async function QueriesPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
+  const { allowed } = await requireProjectPage(projectId, "pairs.review");
   const db = getDb();
   const [project, data, queriesJob, questionsJob, pairCount] = await Promise.all([
     getProject(db, projectId),
@@ -31,7 +33,7 @@ export default async function QueriesPage({ params }: { params: Promise<{ projec
         title="Queries"
         description="SQL over your schema, one per query shape and complexity level, each executed on the sandbox for its ground-truth result. Then a question is written for each."
         actions={
-          <div className="flex items-start gap-3">
+          allowed && <div className="flex items-start gap-3">
             <JobButton
               endpoint={`/api/projects/${projectId}/queries`}
               body={{ max: 200 }}

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/server/client";
 import { listPairs } from "@/lib/review/server/service";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { ReviewWorkspace } from "./review-workspace";
 
@@ -8,6 +9,7 @@ export const metadata = { title: "Review" };
 
 export default async function ReviewPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
+  const { allowed } = await requireProjectPage(projectId, "pairs.review");
   const initial = await listPairs(getDb(), projectId, { state: "pending", take: 500 });
   const total = Object.values(initial.counts).reduce((a, b) => a + (b ?? 0), 0);
   return (
@@ -24,7 +26,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ project
       {total === 0 ? (
         <EmptyState title="Nothing to review yet">Generate queries and write questions on the Queries page; the pairs appear here.</EmptyState>
       ) : (
-        <ReviewWorkspace projectId={projectId} initial={initial} />
+        <ReviewWorkspace projectId={projectId} initial={initial} canReview={allowed} />
       )}
     </>
   );

@@ -50,7 +50,7 @@ const FILTERS: { key: State | "all"; label: string }[] = [
   { key: "all", label: "All" },
 ];
 
-export function ReviewWorkspace({ projectId, initial }: { projectId: string; initial: PairList }) {
+export function ReviewWorkspace({ projectId, initial, canReview }: { projectId: string; initial: PairList; canReview: boolean }) {
   const queryClient = useQueryClient();
   const [filter, setFilter] = useState<State | "all">("pending");
   const [search, setSearch] = useState("");
@@ -90,7 +90,7 @@ export function ReviewWorkspace({ projectId, initial }: { projectId: string; ini
   const decide = useCallback(
     async (action: "approve" | "reject" | "reopen") => {
       const pair = detail.data && detail.data.id === selectedId ? detail.data : selected;
-      if (!pair) return;
+      if (!pair || !canReview) return;
       const nextState: State = action === "approve" ? "approved" : action === "reject" ? "rejected" : "pending";
       // Optimistic: show the decision and move on at once; roll back if the server refuses.
       const previous = queryClient.getQueryData<PairList>(listKey);
@@ -120,7 +120,7 @@ export function ReviewWorkspace({ projectId, initial }: { projectId: string; ini
     },
     // listKey is derived from filter/search
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [detail.data, selected, selectedId, pairs, filter, search, projectId, queryClient, move],
+    [detail.data, selected, selectedId, pairs, filter, search, projectId, queryClient, move, canReview],
   );
 
   const sqlRef = useRef<HTMLTextAreaElement>(null);
@@ -210,7 +210,7 @@ export function ReviewWorkspace({ projectId, initial }: { projectId: string; ini
           </p>
         )}
         {selectedId && detail.data && detail.data.id === selectedId ? (
-          <PairEditor key={`${detail.data.id}:${detail.data.revision}`} projectId={projectId} pair={detail.data} sqlRef={sqlRef} questionRef={questionRef} onDecide={decide} onSaved={(text) => {
+          <PairEditor key={`${detail.data.id}:${detail.data.revision}`} projectId={projectId} pair={detail.data} canReview={canReview} sqlRef={sqlRef} questionRef={questionRef} onDecide={decide} onSaved={(text) => {
             setNotice({ tone: "ok", text });
             queryClient.invalidateQueries({ queryKey: ["pairs", projectId] });
             queryClient.invalidateQueries({ queryKey: ["pair", projectId, selectedId] });
@@ -226,6 +226,7 @@ export function ReviewWorkspace({ projectId, initial }: { projectId: string; ini
 function PairEditor({
   projectId,
   pair,
+  canReview,
   sqlRef,
   questionRef,
   onDecide,
@@ -234,6 +235,7 @@ function PairEditor({
 }: {
   projectId: string;
   pair: PairDetail;
+  canReview: boolean;
   sqlRef: React.RefObject<HTMLTextAreaElement | null>;
   questionRef: React.RefObject<HTMLTextAreaElement | null>;
   onDecide: (action: "approve" | "reject" | "reopen") => Promise<void>;
@@ -314,7 +316,8 @@ function PairEditor({
             ))}
           </ul>
         )}
-        <div className="mt-3 flex flex-wrap items-center gap-2">
+        {!canReview && <p className="mt-3 text-sm text-slate-500">Your role can read pairs but not decide on them.</p>}
+        {canReview && <div className="mt-3 flex flex-wrap items-center gap-2">
           <button className={buttonClass("primary")} onClick={() => void onDecide("approve")} disabled={dirty || busy !== null} title={dirty ? "Save or discard your edit first" : "Approve (a)"}>
             Approve <kbd className="ml-1 bg-brand-50">a</kbd>
           </button>
@@ -344,7 +347,7 @@ function PairEditor({
               Discard
             </button>
           )}
-        </div>
+        </div>}
       </section>
       {(run || runError) && (
         <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">

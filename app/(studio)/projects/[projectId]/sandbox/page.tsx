@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/server/client";
 import { getLatestSchema } from "@/lib/schema/server/service";
 import { listSandboxes, previewSandbox } from "@/lib/sandbox/server/service";
 import { findActiveJob } from "@/lib/jobs/server/queue";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { ResultTable } from "@/components/ui/result-table";
@@ -16,6 +17,7 @@ function formatBytes(n: number): string {
 
 export default async function SandboxPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
+  const { allowed } = await requireProjectPage(projectId, "pipeline.build");
   const db = getDb();
   const [schema, sandboxes, activeJob] = await Promise.all([getLatestSchema(db, projectId), listSandboxes(db, projectId), findActiveJob(db, `sandbox:${projectId}`)]);
   const active = sandboxes.find((s) => s.active) ?? null;
@@ -26,7 +28,7 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
       <PageHeader title="Sandbox" description="A synthetic DuckDB database with your schema, filled with realistic rows that respect primary keys, foreign keys, NOT NULL and CHECK constraints. The same seed always gives the same rows." />
       <div className="grid gap-6 xl:grid-cols-[340px_minmax(0,1fr)]">
         <Card title="Generate a sandbox">
-          {schema ? <SandboxForm projectId={projectId} activeJob={activeJob} /> : <p className="text-sm text-slate-600">Save a schema first: the sandbox is built from it.</p>}
+          {!allowed ? <p className="text-sm text-slate-600">Only a data lead or an admin can generate sandboxes.</p> : schema ? <SandboxForm projectId={projectId} activeJob={activeJob} /> : <p className="text-sm text-slate-600">Save a schema first: the sandbox is built from it.</p>}
         </Card>
         <div className="space-y-6">
           {!active ? (

@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/server/client";
 import { getLatestSchema, listSchemaVersions } from "@/lib/schema/server/service";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { DdlForm } from "./ddl-form";
@@ -10,6 +11,7 @@ export const metadata = { title: "Schema" };
 
 export default async function SchemaPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
+  const { allowed } = await requireProjectPage(projectId, "pipeline.build");
   const db = getDb();
   const [schema, versions] = await Promise.all([getLatestSchema(db, projectId), listSchemaVersions(db, projectId)]);
   return (
@@ -20,7 +22,14 @@ export default async function SchemaPage({ params }: { params: Promise<{ project
       />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <Card title={schema ? `New version (current: v${schema.version})` : "Paste your DDL"}>
-          <DdlForm projectId={projectId} initialDdl={schema?.rawText ?? ""} exampleDdl={OPENFLIGHTS_DDL} />
+          {allowed ? (
+            <DdlForm projectId={projectId} initialDdl={schema?.rawText ?? ""} exampleDdl={OPENFLIGHTS_DDL} />
+          ) : (
+            <>
+              <p className="mb-3 text-sm text-slate-600">Only a data lead or an admin can change the schema.</p>
+              <pre className="max-h-[28rem] overflow-auto rounded bg-slate-50 p-3 font-mono text-xs">{schema?.rawText ?? "No schema yet."}</pre>
+            </>
+          )}
         </Card>
         <div className="space-y-4">
           {!schema ? (

@@ -1,8 +1,7 @@
 // POST /api/jobs/:jobId/cancel — ask a queued or running job to stop
-import { getDb } from "@/lib/db/server/client";
-import { route } from "@/lib/http";
+import { jobRoute } from "@/lib/auth/server/route";
 import { requestCancel, toJobView } from "@/lib/jobs/server/queue";
 
 export const runtime = "nodejs";
 
-export const POST = route<{ jobId: string }>(async (_req, { jobId }) => ({ job: toJobView(await requestCancel(getDb(), jobId)) }));
+export const POST = jobRoute("pairs.review", async ({ db, params }) => ({ job: toJobView(await requestCancel(db, params.jobId)) }));

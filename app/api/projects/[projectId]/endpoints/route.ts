@@ -1,13 +1,13 @@
 // GET /api/projects/:projectId/endpoints — model endpoints · POST — add an OpenAI-compatible endpoint
-import { getDb } from "@/lib/db/server/client";
-import { parseJson, route } from "@/lib/http";
+import { projectRoute } from "@/lib/auth/server/route";
+import { parseJson } from "@/lib/http";
 import { createEndpointInput, createOpenAiEndpoint, listEndpoints } from "@/lib/evaluation/server/service";
 
 export const runtime = "nodejs";
 
-export const GET = route<{ projectId: string }>(async (_req, { projectId }) => ({ endpoints: await listEndpoints(getDb(), projectId) }));
+export const GET = projectRoute("project.view", async ({ db, params }) => ({ endpoints: await listEndpoints(db, params.projectId) }));
 
-export const POST = route<{ projectId: string }>(async (req, { projectId }) => {
-  const endpoint = await createOpenAiEndpoint(getDb(), projectId, await parseJson(req, createEndpointInput));
+export const POST = projectRoute("evaluations.run", async ({ req, db, user, params }) => {
+  const endpoint = await createOpenAiEndpoint(db, params.projectId, await parseJson(req, createEndpointInput), user.id);
   return Response.json({ endpoint }, { status: 201 });
 });

@@ -1,11 +1,11 @@
 // POST /api/projects/:projectId/sql — run a read-only query on the active sandbox (nothing is saved)
-import { getDb } from "@/lib/db/server/client";
-import { parseJson, route } from "@/lib/http";
+import { projectRoute } from "@/lib/auth/server/route";
+import { parseJson } from "@/lib/http";
 import { runSqlInput, runSqlOnSandbox } from "@/lib/review/server/service";
 
 export const runtime = "nodejs";
 
-export const POST = route<{ projectId: string }>(async (req, { projectId }) => {
+export const POST = projectRoute("pairs.review", async ({ req, db, params }) => {
   const { sql } = await parseJson(req, runSqlInput);
-  return runSqlOnSandbox(getDb(), projectId, sql);
+  return runSqlOnSandbox(db, params.projectId, sql);
 });

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/server/client";
 import { getDatasetVersion } from "@/lib/datasets/server/service";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, PageHeader, Stat } from "@/components/ui/card";
 import { Badge, ComplexityBadge, stateTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
@@ -12,6 +13,7 @@ const LEVELS = ["simple", "moderate", "complex", "highly_complex"];
 
 export default async function DatasetVersionPage({ params }: { params: Promise<{ projectId: string; versionId: string }> }) {
   const { projectId, versionId } = await params;
+  const { allowed } = await requireProjectPage(projectId, "datasets.manage");
   const v = await getDatasetVersion(getDb(), projectId, versionId);
   const signed = v.approvalState === "signed_off";
   const count = (split: string, level: string) => v.bySplitComplexity.find((g) => g.split === split && g.complexity === level)?.count ?? 0;
@@ -32,7 +34,9 @@ export default async function DatasetVersionPage({ params }: { params: Promise<{
         </div>
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title="Sign-off and export" description={signed ? `Signed off ${v.approvedAt?.slice(0, 16).replace("T", " ")}` : "A data lead signs off a version before it can be exported or trained on."}>
-            {!signed ? (
+            {!allowed ? (
+              <p className="text-sm text-slate-600">Only a data lead or an admin can sign off and export versions.</p>
+            ) : !signed ? (
               <SignOffButton projectId={projectId} versionId={versionId} />
             ) : (
               <div className="flex flex-wrap gap-2">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { getEvalRun } from "@/lib/evaluation/server/service";
 import { findActiveJob } from "@/lib/jobs/server/queue";
+import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, PageHeader, Stat } from "@/components/ui/card";
 import { Badge, ComplexityBadge, stateTone } from "@/components/ui/badge";
 import { JobProgress } from "@/components/jobs/job-runner";
@@ -14,6 +15,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export default async function EvalRunPage({ params }: { params: Promise<{ projectId: string; runId: string }> }) {
   const { projectId, runId } = await params;
+  await requireProjectPage(projectId);
   const db = getDb();
   const run = await getEvalRun(db, projectId, runId);
   const job = run.jobId ? await db.job.findUnique({ where: { id: run.jobId } }) : null;

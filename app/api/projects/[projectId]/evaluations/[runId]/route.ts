@@ -1,8 +1,7 @@
 // GET /api/projects/:projectId/evaluations/:runId — a run with accuracy and per-item results
-import { getDb } from "@/lib/db/server/client";
-import { route } from "@/lib/http";
+import { projectRoute } from "@/lib/auth/server/route";
 import { getEvalRun } from "@/lib/evaluation/server/service";
 
 export const runtime = "nodejs";
 
-export const GET = route<{ projectId: string; runId: string }>(async (_req, { projectId, runId }) => getEvalRun(getDb(), projectId, runId));
+export const GET = projectRoute<{ projectId: string; runId: string }>("project.view", async ({ db, params }) => getEvalRun(db, params.projectId, params.runId));

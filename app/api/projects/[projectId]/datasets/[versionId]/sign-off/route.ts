@@ -1,8 +1,9 @@
 // POST /api/projects/:projectId/datasets/:versionId/sign-off — a data lead signs off a version
-import { getDb } from "@/lib/db/server/client";
-import { route } from "@/lib/http";
+import { projectRoute } from "@/lib/auth/server/route";
 import { signOffDatasetVersion } from "@/lib/datasets/server/service";
 
 export const runtime = "nodejs";
 
-export const POST = route<{ projectId: string; versionId: string }>(async (_req, { projectId, versionId }) => signOffDatasetVersion(getDb(), projectId, versionId));
+export const POST = projectRoute<{ projectId: string; versionId: string }>("datasets.manage", async ({ db, user, params }) =>
+  signOffDatasetVersion(db, params.projectId, params.versionId, user.id),
+);

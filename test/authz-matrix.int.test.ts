@@ -1,0 +1,181 @@
+// Every API route × every kind of caller → the expected allow/deny.
+// A new route fails this test until it is added to RULES below (the reviewed rule table).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { createTestDb, type TestDb } from "@/test/helpers/db";
+import { buildProjectToReview, startTestWorker } from "@/test/helpers/pipeline";
+import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
+import { PERMISSIONS, type Permission, type Role } from "@/lib/auth/policy";
+import type { RouteAccess } from "@/lib/auth/server/route";
+import { decidePair } from "@/lib/review/server/service";
+import { freezeDatasetVersion } from "@/lib/datasets/server/service";
+import { ensureBaselineEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
+import { createApiToken, createInvitation } from "@/lib/auth/server/users";
+
+const RULES: Record<string, string> = {
+  "POST /api/auth/accept-invitation": "public",
+  "POST /api/auth/login": "public",
+  "POST /api/auth/logout": "public",
+  "POST /api/auth/setup": "public",
+  "GET /api/auth/tokens": "user",
+  "POST /api/auth/tokens": "user",
+  "DELETE /api/auth/tokens/[tokenId]": "user",
+  "GET /api/jobs/[jobId]": "job:project.view",
+  "POST /api/jobs/[jobId]/cancel": "job:pairs.review",
+  "GET /api/projects": "user",
+  "POST /api/projects": "user",
+  "GET /api/projects/[projectId]/audit": "project:audit.view",
+  "GET /api/projects/[projectId]/datasets": "project:project.view",
+  "POST /api/projects/[projectId]/datasets": "project:datasets.manage",
+  "GET /api/projects/[projectId]/datasets/[versionId]/export": "project:datasets.manage",
+  "POST /api/projects/[projectId]/datasets/[versionId]/sign-off": "project:datasets.manage",
+  "GET /api/projects/[projectId]/endpoints": "project:project.view",
+  "POST /api/projects/[projectId]/endpoints": "project:evaluations.run",
+  "GET /api/projects/[projectId]/evaluations": "project:project.view",
+  "POST /api/projects/[projectId]/evaluations": "project:evaluations.run",
+  "GET /api/projects/[projectId]/evaluations/[runId]": "project:project.view",
+  "POST /api/projects/[projectId]/invitations": "project:project.admin",
+  "DELETE /api/projects/[projectId]/invitations/[invitationId]": "project:project.admin",
+  "GET /api/projects/[projectId]/members": "project:project.view",
+  "PATCH /api/projects/[projectId]/members/[userId]": "project:project.admin",
+  "DELETE /api/projects/[projectId]/members/[userId]": "project:project.admin",
+  "GET /api/projects/[projectId]/pairs": "project:project.view",
+  "GET /api/projects/[projectId]/pairs/[pairId]": "project:project.view",
+  "PATCH /api/projects/[projectId]/pairs/[pairId]": "project:pairs.review",
+  "POST /api/projects/[projectId]/pairs/[pairId]/decision": "project:pairs.review",
+  "GET /api/projects/[projectId]/queries": "project:project.view",
+  "POST /api/projects/[projectId]/queries": "project:pairs.review",
+  "POST /api/projects/[projectId]/questions": "project:pairs.review",
+  "POST /api/projects/[projectId]/sandbox": "project:pipeline.build",
+  "POST /api/projects/[projectId]/schema": "project:pipeline.build",
+  "POST /api/projects/[projectId]/sql": "project:pairs.review",
+};
+
+const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"] as const;
+type Handler = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & { access?: RouteAccess };
+
+function listRouteFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? listRouteFiles(p) : name === "route.ts" ? [p] : [];
+  });
+}
+
+const root = path.resolve(import.meta.dirname, "..");
+const routes: { key: string; urlPath: string; method: string; handler: Handler }[] = [];
+
+function describeAccess(access: RouteAccess | undefined): string {
+  if (!access) return "(no access rule: build the route with publicRoute/userRoute/projectRoute/jobRoute)";
+  return access.kind === "project" || access.kind === "job" ? `${access.kind}:${access.permission}` : access.kind;
+}
+
+type Caller = "anonymous" | "outsider" | Role | "studio_admin";
+const CALLERS: Caller[] = ["anonymous", "outsider", "viewer", "analyst", "data_lead", "admin", "studio_admin"];
+
+let t: TestDb;
+const cookies: Partial<Record<Caller, string>> = {};
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  for (const file of listRouteFiles(path.join(root, "app/api"))) {
+    const mod = (await import(file)) as Record<string, Handler>;
+    const urlPath = "/" + path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/");
+    for (const method of METHODS) if (mod[method]) routes.push({ key: `${method} ${urlPath}`, urlPath, method, handler: mod[method] });
+  }
+  t = await createTestDb();
+  const projectId = await buildProjectToReview(t.db, "Matrix");
+  ids.projectId = projectId;
+  const people: Record<string, string> = {};
+  for (const caller of ["outsider", "viewer", "analyst", "data_lead", "admin", "studio_admin", "target"] as const) {
+    const user = await t.db.user.create({ data: { email: `${caller}@matrix.test`, name: caller, isAdmin: caller === "studio_admin" } });
+    people[caller] = user.id;
+    if (caller !== "outsider" && caller !== "studio_admin") {
+      await t.db.projectMember.create({ data: { projectId, userId: user.id, role: caller === "target" ? "viewer" : caller } });
+    }
+    if (caller !== "target") cookies[caller] = `${SESSION_COOKIE}=${encodeURIComponent((await createSession(t.db, user.id)).cookieValue)}`;
+  }
+  ids.userId = people.target;
+  const pairs = await t.db.pair.findMany({ where: { projectId }, include: { query: true } });
+  for (const p of pairs) if (p.query.resultRowCount) await decidePair(t.db, projectId, p.id, { action: "approve", revision: p.revision });
+  ids.pairId = pairs[0].id;
+  const version = await freezeDatasetVersion(t.db, projectId, { testFraction: 0.2, seed: 3 });
+  ids.versionId = version.id;
+  const endpoint = await ensureBaselineEndpoint(t.db, projectId);
+  const { run, job } = await startEvalRun(t.db, projectId, { datasetVersionId: version.id, endpointId: endpoint.id, compare: {} });
+  ids.runId = run.id;
+  ids.jobId = job.id;
+  const worker = startTestWorker(t.db);
+  await worker.drain();
+  await worker.stop();
+  ids.invitationId = (await createInvitation(t.db, projectId, { email: "new@matrix.test", role: "viewer" }, { id: people.admin, email: "", name: "", isAdmin: false })).id;
+  ids.tokenId = (await createApiToken(t.db, { id: people.viewer, email: "", name: "", isAdmin: false }, "matrix", false)).id;
+}, 180_000);
+afterAll(async () => t?.cleanup());
+
+function allowed(access: RouteAccess, caller: Caller): boolean {
+  if (caller === "anonymous") return access.kind === "public";
+  if (access.kind === "public" || access.kind === "user") return true;
+  if (caller === "studio_admin") return true;
+  if (caller === "outsider") return false;
+  return (PERMISSIONS[access.permission as Permission] as readonly Role[]).includes(caller);
+}
+
+async function call(route: (typeof routes)[number], caller: Caller): Promise<{ status: number; body: { error?: { message?: string } } }> {
+  const params = Object.fromEntries([...route.urlPath.matchAll(/\[(\w+)\]/g)].map((m) => [m[1], ids[m[1]]]));
+  const url = "http://studio.test" + route.urlPath.replace(/\[(\w+)\]/g, (_, k) => ids[k]);
+  const headers: Record<string, string> = { "content-type": "application/json", host: "studio.test" };
+  if (cookies[caller]) headers.cookie = cookies[caller]!;
+  // An empty body: allowed writes fail validation or act harmlessly; the point is the auth decision.
+  const req = new Request(url, { method: route.method, headers, body: route.method === "GET" ? undefined : "{}" });
+  const res = await route.handler(req, { params: Promise.resolve(params) });
+  const text = await res.text();
+  let body = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = {};
+  }
+  return { status: res.status, body };
+}
+
+const MEMBERSHIP_404 = /not a member of it/;
+
+describe("authorization matrix", () => {
+  it("has a reviewed rule for every route, and every route enforces its rule", () => {
+    expect(routes.length).toBeGreaterThan(20);
+    const actual = Object.fromEntries(routes.map((r) => [r.key, describeAccess(r.handler.access)]));
+    expect(actual).toEqual(RULES);
+  });
+
+  it("gives every caller the expected answer on every route", async () => {
+    const wrong: string[] = [];
+    // Signing out ends the caller's session, so it goes last.
+    const ordered = [...routes].sort((a, b) => Number(a.key.endsWith("/logout")) - Number(b.key.endsWith("/logout")));
+    for (const route of ordered) {
+      const access = route.handler.access!;
+      for (const caller of CALLERS) {
+        const { status, body } = await call(route, caller);
+        const ok = allowed(access, caller);
+        const message = body.error?.message ?? "";
+        let expected: string;
+        let pass: boolean;
+        if (ok) {
+          expected = "not 401/403/membership-404";
+          pass = status !== 401 && status !== 403 && !(status === 404 && MEMBERSHIP_404.test(message)) && status < 500;
+        } else if (caller === "anonymous") {
+          expected = "401";
+          pass = status === 401;
+        } else if (caller === "outsider") {
+          expected = "404 (membership)";
+          pass = status === 404 && MEMBERSHIP_404.test(message);
+        } else {
+          expected = "403";
+          pass = status === 403;
+        }
+        if (!pass) wrong.push(`${route.key} as ${caller}: got ${status} (${message.slice(0, 80)}), expected ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});
