@@ -9,3 +9,8 @@ export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
+
+/** A link in the project's stage navigation (the overview page also links each stage). */
+export function stageLink(page: Page, name: RegExp | string) {
+  return page.getByRole("navigation", { name: "Pipeline stages" }).getByRole("link", { name });
+}

@@ -55,3 +55,12 @@ export function parseSearchParams<T extends z.ZodType>(req: Request, schema: T):
   }
   return parsed.data;
 }
+
+/** The address people reach the studio at: SANDPIPER_PUBLIC_URL, else the request's own host. */
+export function publicOrigin(req: Request): string {
+  const configured = process.env.SANDPIPER_PUBLIC_URL;
+  if (configured) return configured.replace(/\/+$/, "");
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const proto = req.headers.get("x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "");
+  return host ? `${proto}://${host}` : new URL(req.url).origin;
+}

@@ -1,9 +1,8 @@
 // Every API route × every kind of caller → the expected allow/deny.
 // A new route fails this test until it is added to RULES below (the reviewed rule table).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readdirSync, statSync } from "node:fs";
-import path from "node:path";
 import { createTestDb, type TestDb } from "@/test/helpers/db";
+import { callRoute, loadApiRoutes, type ApiRoute } from "@/test/helpers/routes";
 import { buildProjectToReview, startTestWorker } from "@/test/helpers/pipeline";
 import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
 import { PERMISSIONS, type Permission, type Role } from "@/lib/auth/policy";
@@ -52,18 +51,7 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/sql": "project:pairs.review",
 };
 
-const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"] as const;
-type Handler = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & { access?: RouteAccess };
-
-function listRouteFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    return statSync(p).isDirectory() ? listRouteFiles(p) : name === "route.ts" ? [p] : [];
-  });
-}
-
-const root = path.resolve(import.meta.dirname, "..");
-const routes: { key: string; urlPath: string; method: string; handler: Handler }[] = [];
+let routes: ApiRoute[] = [];
 
 function describeAccess(access: RouteAccess | undefined): string {
   if (!access) return "(no access rule: build the route with publicRoute/userRoute/projectRoute/jobRoute)";
@@ -78,11 +66,7 @@ const cookies: Partial<Record<Caller, string>> = {};
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  for (const file of listRouteFiles(path.join(root, "app/api"))) {
-    const mod = (await import(file)) as Record<string, Handler>;
-    const urlPath = "/" + path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/");
-    for (const method of METHODS) if (mod[method]) routes.push({ key: `${method} ${urlPath}`, urlPath, method, handler: mod[method] });
-  }
+  routes = await loadApiRoutes();
   t = await createTestDb();
   const projectId = await buildProjectToReview(t.db, "Matrix");
   ids.projectId = projectId;
@@ -121,22 +105,10 @@ function allowed(access: RouteAccess, caller: Caller): boolean {
   return (PERMISSIONS[access.permission as Permission] as readonly Role[]).includes(caller);
 }
 
-async function call(route: (typeof routes)[number], caller: Caller): Promise<{ status: number; body: { error?: { message?: string } } }> {
-  const params = Object.fromEntries([...route.urlPath.matchAll(/\[(\w+)\]/g)].map((m) => [m[1], ids[m[1]]]));
-  const url = "http://studio.test" + route.urlPath.replace(/\[(\w+)\]/g, (_, k) => ids[k]);
-  const headers: Record<string, string> = { "content-type": "application/json", host: "studio.test" };
-  if (cookies[caller]) headers.cookie = cookies[caller]!;
+async function call(route: ApiRoute, caller: Caller) {
   // An empty body: allowed writes fail validation or act harmlessly; the point is the auth decision.
-  const req = new Request(url, { method: route.method, headers, body: route.method === "GET" ? undefined : "{}" });
-  const res = await route.handler(req, { params: Promise.resolve(params) });
-  const text = await res.text();
-  let body = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = {};
-  }
-  return { status: res.status, body };
+  const { status, json } = await callRoute(route, { ids, cookie: cookies[caller] });
+  return { status, body: json };
 }
 
 const MEMBERSHIP_404 = /not a member of it/;

@@ -15,6 +15,7 @@ import { createChatClient } from "@/lib/providers/server/openai-compatible";
 import { extractSql } from "@/lib/providers/extract-sql";
 import { openSecret, sealSecret } from "@/lib/secrets/server/crypto";
 import { redactSecrets } from "@/lib/redact";
+import { logger } from "@/lib/log";
 
 export const EVAL_JOB = "eval.run";
 export const BASELINE_NAME = "Retrieval baseline (no LLM)";
@@ -167,7 +168,10 @@ async function createPredictor(db: Db, endpointId: string, datasetVersionId: str
 function classifyError(error: unknown): { errorClass: string; reason: string } {
   if (error instanceof SqlRefusedError) return { errorClass: "refused", reason: error.message };
   if (error instanceof SqlExecutionError) return { errorClass: error.kind, reason: error.message };
-  if (error instanceof ProviderError) return { errorClass: "provider", reason: error.message };
+  if (error instanceof ProviderError) {
+    logger.warn("model endpoint error during evaluation", { error: error.message });
+    return { errorClass: "provider", reason: error.message };
+  }
   if (error instanceof AppError) return { errorClass: "runtime", reason: error.message };
   throw error;
 }
@@ -199,13 +203,14 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
           let predResult: string | null = null;
           try {
             const answer = await predictor.predict(item.question);
-            predictedSql = answer.sql;
+            // A model (or a proxy in front of it) may echo a key back; nothing secret is stored.
+            predictedSql = redactSecrets(answer.sql);
             latencyMs = answer.latencyMs;
             if (!predictedSql.trim()) throw new SqlRefusedError("The model answered without any SQL.");
             const result = await executeReadOnly(sandbox.path, predictedSql, { timeoutMs: 10_000, maxRows: 5_001 });
             const gold = JSON.parse(item.result) as { columns: string[]; rows: unknown[][] };
             const pred = { columns: result.columns.map((c) => c.name), rows: result.rows };
-            predResult = JSON.stringify({ columns: pred.columns, rows: pred.rows.slice(0, 200), rowCount: result.rowCount, truncated: result.truncated });
+            predResult = redactSecrets(JSON.stringify({ columns: pred.columns, rows: pred.rows.slice(0, 200), rowCount: result.rowCount, truncated: result.truncated }));
             const orderMatters = stored.orderMatters === "auto" ? item.topLevelOrderBy : stored.orderMatters === "always";
             const verdict = compareResults(gold as never, pred as never, { ...stored, orderMatters });
             outcome = verdict.match ? "correct" : "wrong";

@@ -43,16 +43,45 @@ export function sealSecret(plaintext: string): { cipher: string; keyId: string; 
   };
 }
 
+/** Key ids this process can open: the current key and, during a rotation, the previous one. */
+function openableKeys(): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  const current = deriveKey(loadKeyMaterial());
+  keys.set(current.keyId, current.key);
+  const previous = process.env.SANDPIPER_SECRET_KEY_PREVIOUS;
+  if (previous) {
+    const p = deriveKey(previous);
+    keys.set(p.keyId, p.key);
+  }
+  return keys;
+}
+
+export function getCurrentKeyId(): string {
+  return deriveKey(loadKeyMaterial()).keyId;
+}
+
+export function sealedKeyId(sealed: string): string | null {
+  const [version, keyId] = sealed.split(".");
+  return version === "v1" && keyId ? keyId : null;
+}
+
 export function openSecret(sealed: string): string {
   const [version, keyId, iv, tag, body] = sealed.split(".");
-  if (version !== "v1" || !iv || !tag || body === undefined) throw new Error("This secret is not in a format the studio can read.");
-  const { key, keyId: currentId } = deriveKey(loadKeyMaterial());
-  if (keyId !== currentId) {
-    throw new Error(`This secret was sealed with another key (${keyId}); set SANDPIPER_SECRET_KEY to that key, or enter the secret again.`);
+  if (version !== "v1" || !keyId || !iv || !tag || body === undefined) throw new Error("This secret is not in a format the studio can read.");
+  const key = openableKeys().get(keyId);
+  if (!key) {
+    throw new Error(
+      `This secret was sealed with another key (${keyId}). Set SANDPIPER_SECRET_KEY_PREVIOUS to that key and run npm run secrets:rotate, or enter the secret again.`,
+    );
   }
   const d = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   d.setAuthTag(Buffer.from(tag, "base64url"));
-  const plaintext = Buffer.concat([d.update(Buffer.from(body, "base64url")), d.final()]).toString("utf8");
+  let plaintext: string;
+  try {
+    plaintext = Buffer.concat([d.update(Buffer.from(body, "base64url")), d.final()]).toString("utf8");
+  } catch {
+    throw new Error("This secret could not be decrypted: it was altered, or the key is wrong. Enter the secret again.");
+  }
   registerSecret(plaintext);
   return plaintext;
 }

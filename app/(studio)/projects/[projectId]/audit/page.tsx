@@ -36,7 +36,8 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       />
       <Card>
         <form className="mb-4 flex flex-wrap items-end gap-2 text-sm" method="get">
-          <select name="action" aria-label="Action" defaultValue={raw.action ?? ""} className={`${inputClass} w-56`}>
+          <div className="w-64">
+          <select name="action" aria-label="Action" defaultValue={raw.action ?? ""} className={inputClass}>
             <option value="">All actions</option>
             {actions.map((a) => (
               <option key={a.action} value={a.action}>
@@ -44,8 +45,13 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
               </option>
             ))}
           </select>
-          <input type="date" name="from" aria-label="From" defaultValue={raw.from ?? ""} className={`${inputClass} w-40`} />
-          <input type="date" name="to" aria-label="To" defaultValue={raw.to ?? ""} className={`${inputClass} w-40`} />
+          </div>
+          <label className="flex items-center gap-1 text-slate-600">
+            from <input type="date" name="from" aria-label="From" defaultValue={raw.from ?? ""} className={`${inputClass} !w-40`} />
+          </label>
+          <label className="flex items-center gap-1 text-slate-600">
+            to <input type="date" name="to" aria-label="To" defaultValue={raw.to ?? ""} className={`${inputClass} !w-40`} />
+          </label>
           <button className={buttonClass("secondary")}>Filter</button>
           {query && (
             <Link href={`/projects/${projectId}/audit`} className="text-brand-700 hover:underline">

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { snap } from "./helpers";
+import { snap, stageLink } from "./helpers";
 
 // The whole pipeline as a user walks it: create a project, paste DDL, generate a sandbox,
 // queries and questions, review pairs, freeze, sign off, export, evaluate the baseline.
@@ -30,7 +30,7 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await expect(page.getByTestId("schema-table")).toHaveCount(5);
   await snap(page, "02-schema");
 
-  await page.getByRole("link", { name: /Sandbox/ }).click();
+  await stageLink(page, /Sandbox/).click();
   await page.getByLabel("Rows per table").fill("150");
   await page.getByRole("button", { name: "Generate sandbox" }).click();
   await expect(page.getByTestId("job-progress")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
@@ -38,7 +38,7 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "routes" })).toBeVisible();
   await snap(page, "03-sandbox");
 
-  await page.getByRole("link", { name: /Queries/ }).click();
+  await stageLink(page, /Queries/).click();
   await page.getByRole("button", { name: "Generate queries" }).click();
   await expect(page.getByTestId("job-progress").first()).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
   await expect(page.getByTestId("query-row").first()).toBeVisible();
@@ -47,7 +47,7 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await page.reload();
   await snap(page, "04-queries");
 
-  await page.getByRole("link", { name: /Review/ }).click();
+  await stageLink(page, /Review/).click();
   await expect(page.getByLabel("Question")).not.toBeEmpty();
   await snap(page, "05-review");
   // Edit the SQL of the first pair: it is executed before it is saved.
@@ -70,7 +70,7 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await expect(page.getByRole("list", { name: "Pairs" }).getByRole("button")).toHaveCount(12);
   await snap(page, "06-review-approved");
 
-  await page.getByRole("link", { name: /Datasets/ }).click();
+  await stageLink(page, /Datasets/).click();
   await page.getByLabel(/Name/).fill("First batch");
   await page.getByRole("button", { name: "Freeze version" }).click();
   await expect(page.getByRole("heading", { name: /v1 · First batch/ })).toBeVisible();
@@ -84,7 +84,7 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   expect(first.ground_truth).toBeTruthy();
   await snap(page, "07-dataset");
 
-  await page.getByRole("link", { name: /Evaluations/ }).click();
+  await stageLink(page, /Evaluations/).click();
   await expect(page.getByLabel("Model endpoint")).toContainText("Retrieval baseline");
   await page.getByRole("button", { name: "Run evaluation" }).click();
   await expect(page).toHaveURL(/\/evaluations\/[^/]+$/, { timeout: 60_000 });

@@ -1,0 +1,477 @@
+// npm run bench:load — 50 concurrent reviewers submit 5,000 review decisions to the production
+// build over loopback, then the database is checked: every decision stored exactly once.
+//
+// Setup: a throwaway data dir and SQLite database under the OS temp dir, the demo project, extra
+// pairs (copies of the demo's executed queries with new questions) so that each reviewer owns a
+// disjoint set, and one analyst account with an API token per reviewer. Load: autocannon, one
+// connection per reviewer; each connection walks its own pairs in order, alternating approve and
+// reject per pair, and tracks each pair's revision from the responses, so no request is a
+// legitimate 409. The verdict compares the run against the goal: zero errors, zero lost or
+// duplicated decisions, p99 latency ≤ 250 ms.
+//
+// Options (environment): BENCH_REVIEWERS (50), BENCH_DECISIONS (5000), BENCH_PAIRS_PER_REVIEWER (20),
+// BENCH_P99_GOAL_MS (250), BENCH_KEEP=1 keeps the temp dir for inspection, BENCH_SERVER_NODE_ARGS
+// are extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+const root = path.resolve(import.meta.dirname, "..");
+const require = createRequire(import.meta.url);
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a positive integer; got "${raw}".`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const REVIEWERS = intFromEnv("BENCH_REVIEWERS", 50);
+const DECISIONS = intFromEnv("BENCH_DECISIONS", 5_000);
+const PAIRS_PER_REVIEWER = intFromEnv("BENCH_PAIRS_PER_REVIEWER", 20);
+const P99_GOAL_MS = intFromEnv("BENCH_P99_GOAL_MS", 250);
+const KEEP = process.env.BENCH_KEEP === "1";
+
+if (DECISIONS % REVIEWERS !== 0) {
+  console.error(`BENCH_DECISIONS (${DECISIONS}) must be a multiple of BENCH_REVIEWERS (${REVIEWERS}) so every reviewer makes the same number of decisions.`);
+  process.exit(1);
+}
+const PER_REVIEWER = DECISIONS / REVIEWERS;
+
+// ---------- the production build ----------
+
+const buildId = path.join(root, ".next", "BUILD_ID");
+if (!existsSync(buildId)) {
+  console.error("No production build found (.next/BUILD_ID is missing). Build it first, then run the benchmark again:\n\n  npm run build && npm run bench:load\n");
+  process.exit(1);
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".") || entry.name === "generated") continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (/\.(tsx?|css)$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+const sourcesNewer = ["app", "lib", "components"].some((d) => newestSource(path.join(root, d)) > statSync(buildId).mtimeMs);
+if (sourcesNewer) console.warn("warning: sources changed since the last build; the benchmark measures the old build. Run `npm run build` to measure the current code.\n");
+
+// ---------- a throwaway studio ----------
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-bench-"));
+const dataDir = path.join(workDir, "data");
+const databaseUrl = `file:${path.join(dataDir, "sandpiper.db")}`;
+// Set before the studio's modules read them: this process and the server share the same state.
+process.env.SANDPIPER_DATA_DIR = dataDir;
+process.env.DATABASE_URL = databaseUrl;
+process.env.SANDPIPER_LOG = "silent";
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+const { applyMigrations } = await import("@/lib/db/server/migrate");
+const { disconnectDb, getDb } = await import("@/lib/db/server/client");
+const { ensureDemoProject } = await import("@/lib/demo/server/seed");
+const { createApiToken } = await import("@/lib/auth/server/users");
+const { nextStateFor } = await import("@/lib/review/states");
+type ReviewState = ReturnType<typeof nextStateFor>;
+type Action = "approve" | "reject";
+
+interface PairPlan {
+  id: string;
+  initialRevision: number;
+  /** The revision the client believes is current; advanced from each 2xx response. */
+  revision: number;
+  /** Decisions planned on this pair, in order. */
+  actions: Action[];
+}
+
+interface Reviewer {
+  index: number;
+  userId: string;
+  token: string;
+  pairs: PairPlan[];
+  built: number;
+  ok: number;
+}
+
+let server: ChildProcess | null = null;
+let serverOutput = "";
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  server = null;
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal); // the server runs in its own process group
+    } catch {
+      child.kill(signal);
+    }
+  };
+  signalGroup("SIGTERM");
+  const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+  if (!killed) {
+    signalGroup("SIGKILL");
+    await exited;
+  }
+}
+
+function cleanup(): void {
+  if (KEEP) console.log(`kept: ${workDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
+}
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    void stopServer().finally(() => {
+      cleanup();
+      process.exit(130);
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; null where there is no /proc. */
+function cpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+// ---------- autocannon (no bundled types: the part used here) ----------
+
+interface AcRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: AcRequest, context: Record<string, unknown>) => AcRequest;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+}
+interface AcHistogram {
+  average: number;
+  mean: number;
+  stddev: number;
+  min: number;
+  max: number;
+  p50: number;
+  p90: number;
+  p97_5: number;
+  p99: number;
+  p99_9: number;
+  total: number;
+}
+interface AcResult {
+  duration: number;
+  requests: AcHistogram & { sent: number };
+  latency: AcHistogram;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+  resets: number;
+  statusCodeStats: Record<string, { count: number }>;
+  "2xx": number;
+}
+interface AcOptions {
+  url: string;
+  connections: number;
+  pipelining: number;
+  amount: number;
+  timeout: number;
+  requests: AcRequest[];
+}
+type Autocannon = ((opts: AcOptions) => Promise<AcResult>) & { track?: unknown };
+const autocannon = require("autocannon") as Autocannon;
+
+// ---------- the run ----------
+
+async function main(): Promise<boolean> {
+  console.log(`bench:load — ${REVIEWERS} reviewers, ${fmt(DECISIONS)} decisions, ${PAIRS_PER_REVIEWER} pairs each (${PER_REVIEWER / PAIRS_PER_REVIEWER} passes)`);
+  console.log(`state: ${workDir} (throwaway)`);
+
+  const t0 = performance.now();
+  await applyMigrations(databaseUrl);
+  let db = getDb();
+  const { projectId } = await ensureDemoProject(db);
+
+  // Pairs: the demo's pairs whose SQL has a result (so "approve" is valid), then copies with new
+  // questions over the same executed queries until each reviewer has its own set.
+  const needed = REVIEWERS * PAIRS_PER_REVIEWER;
+  const base = await db.pair.findMany({ where: { projectId, query: { result: { not: null } } }, orderBy: { createdAt: "asc" } });
+  if (base.length === 0) throw new Error("The demo project has no pair with an executed query.");
+  const extra = [];
+  for (let i = base.length; i < needed; i++) {
+    const src = base[i % base.length];
+    extra.push({ projectId, queryId: src.queryId, question: `${src.question} (load test ${i + 1})`, style: src.style });
+  }
+  if (extra.length) await db.pair.createMany({ data: extra });
+  const pairs = (await db.pair.findMany({ where: { projectId, query: { result: { not: null } } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).slice(0, needed);
+
+  // Reviewers: analysts on the project, one API token each; reviewer r owns pairs r, r+N, r+2N…
+  const reviewers: Reviewer[] = [];
+  for (let r = 0; r < REVIEWERS; r++) {
+    const email = `reviewer-${String(r + 1).padStart(2, "0")}@bench.sandpiper.test`;
+    const user = await db.user.create({ data: { email, name: `Reviewer ${r + 1}` } });
+    await db.projectMember.create({ data: { projectId, userId: user.id, role: "analyst" } });
+    const { token } = await createApiToken(db, { id: user.id, email, name: user.name, isAdmin: false }, "load benchmark", false);
+    const own = pairs.filter((_, i) => i % REVIEWERS === r);
+    const plans: PairPlan[] = own.map((p) => ({ id: p.id, initialRevision: p.revision, revision: p.revision, actions: [] }));
+    // Step k decides pair k mod n; each pair alternates approve/reject across its visits.
+    for (let k = 0; k < PER_REVIEWER; k++) {
+      const j = k % plans.length;
+      const visit = Math.floor(k / plans.length);
+      plans[j].actions.push((visit + j) % 2 === 0 ? "approve" : "reject");
+    }
+    reviewers.push({ index: r, userId: user.id, token, pairs: plans, built: 0, ok: 0 });
+  }
+  await disconnectDb();
+  console.log(`setup: ${fmt(pairs.length)} pairs, ${REVIEWERS} reviewer accounts in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+
+  // ---------- the server ----------
+  const port = await freePort();
+  const base_url = `http://127.0.0.1:${port}`;
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  server = spawn(process.execPath, [...nodeArgs, require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, SANDPIPER_DATA_DIR: dataDir, SANDPIPER_LOG: "silent", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const keep = (d: Buffer) => {
+    serverOutput = (serverOutput + d.toString()).slice(-8_000);
+  };
+  server.stdout?.on("data", keep);
+  server.stderr?.on("data", keep);
+  const exitedEarly = new Promise<never>((_, reject) => server!.once("exit", (code) => reject(new Error(`The server exited (code ${code}) before it was ready:\n${serverOutput}`))));
+  exitedEarly.catch(() => {});
+
+  const auth = (r: Reviewer) => ({ authorization: `Bearer ${r.token}`, "content-type": "application/json" });
+  const t1 = performance.now();
+  const ready = (async () => {
+    for (;;) {
+      try {
+        const res = await fetch(`${base_url}/api/projects`, { headers: auth(reviewers[0]) });
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (performance.now() - t1 > 60_000) throw new Error(`The server did not answer within 60 s:\n${serverOutput}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  await Promise.race([ready, exitedEarly]);
+  console.log(`server: next start on ${base_url}, ready in ${fmt((performance.now() - t1) / 1000, 1)} s`);
+
+  // Warm-up: each reviewer sends one decision with a revision that cannot match (409, nothing
+  // written), so the route is loaded and every token has been seen once before measuring.
+  const warm = await Promise.all(
+    reviewers.map(async (r) => {
+      const res = await fetch(`${base_url}/api/projects/${projectId}/pairs/${r.pairs[0].id}/decision`, {
+        method: "POST",
+        headers: auth(r),
+        body: JSON.stringify({ action: "approve", revision: 1_000_000 }),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    }),
+  );
+  if (warm.some((s) => s !== 409)) throw new Error(`Warm-up expected 409 (stale revision) for every reviewer; got ${[...new Set(warm)].join(", ")}.`);
+
+  db = getDb();
+  const eventsBefore = await db.reviewEvent.count();
+  await disconnectDb();
+
+  // ---------- the load ----------
+  let nextReviewer = 0;
+  let harnessErrors = 0;
+  const failures = new Map<string, number>();
+  const noteFailure = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
+  const reviewerOf = (context: Record<string, unknown>): Reviewer => {
+    if (typeof context.reviewer !== "number") {
+      if (nextReviewer >= REVIEWERS) throw new Error("More connections than reviewers.");
+      context.reviewer = nextReviewer++;
+    }
+    return reviewers[context.reviewer as number];
+  };
+  const requests: AcRequest[] = Array.from({ length: PER_REVIEWER }, (_, k) => ({
+    method: "POST",
+    setupRequest: (req, context) => {
+      const r = reviewerOf(context);
+      if (r.built !== k) harnessErrors++; // each step is built exactly once, in order
+      r.built++;
+      const plan = r.pairs[k % r.pairs.length];
+      const action = plan.actions[Math.floor(k / r.pairs.length)];
+      context.pending = { pair: plan.id, action, revision: plan.revision };
+      return {
+        ...req,
+        path: `/api/projects/${projectId}/pairs/${plan.id}/decision`,
+        headers: { ...req.headers, ...auth(r) },
+        body: JSON.stringify({ action, revision: plan.revision }),
+      };
+    },
+    onResponse: (status, body, context) => {
+      const r = reviewerOf(context);
+      const sent = context.pending as { pair: string; action: Action; revision: number };
+      const plan = r.pairs.find((p) => p.id === sent.pair)!;
+      if (status >= 200 && status < 300) {
+        const out = JSON.parse(body) as { id: string; reviewState: ReviewState; revision: number };
+        if (out.id !== plan.id || out.revision !== sent.revision + 1 || out.reviewState !== nextStateFor(sent.action)) {
+          noteFailure(`2xx with an unexpected body: ${body.slice(0, 160)}`);
+        }
+        plan.revision = out.revision;
+        r.ok++;
+      } else {
+        let message = body.slice(0, 160);
+        try {
+          message = (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? message;
+        } catch {
+          // not JSON
+        }
+        noteFailure(`${status} ${message}`);
+      }
+    },
+  }));
+
+  console.log(`load: ${REVIEWERS} connections, ${fmt(DECISIONS)} POST …/pairs/:id/decision`);
+  const serverCpu0 = cpuMs(server.pid);
+  const selfCpu0 = process.cpuUsage();
+  const t2 = performance.now();
+  const result = await autocannon({ url: base_url, connections: REVIEWERS, pipelining: 1, amount: DECISIONS, timeout: 30, requests });
+  const wallS = (performance.now() - t2) / 1000;
+  const serverCpu1 = cpuMs(server?.pid);
+  const selfCpu = process.cpuUsage(selfCpu0);
+  const loadAvg = os.loadavg()[0];
+
+  await stopServer();
+
+  // ---------- the database ----------
+  db = getDb();
+  const eventsAfter = await db.reviewEvent.count();
+  const created = eventsAfter - eventsBefore;
+  const ids = reviewers.flatMap((r) => r.pairs.map((p) => p.id));
+  const events = await db.reviewEvent.findMany({ where: { pairId: { in: ids } }, select: { pairId: true, revision: true, action: true, userId: true } });
+  const finals = new Map((await db.pair.findMany({ where: { id: { in: ids } }, select: { id: true, revision: true, reviewState: true, reviewedById: true } })).map((p) => [p.id, p]));
+  const groups = await db.reviewEvent.groupBy({ by: ["pairId", "revision"], _count: { _all: true } });
+  await disconnectDb();
+
+  const sameRevision = groups.filter((g) => g._count._all > 1).length;
+  const byKey = new Map<string, { action: string; userId: string | null }[]>();
+  for (const e of events) {
+    const key = `${e.pairId}#${e.revision}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), e]);
+  }
+  let lost = 0;
+  let duplicated = 0;
+  let wrongEvent = 0;
+  let wrongFinal = 0;
+  let clientMismatch = 0;
+  let plannedKeys = 0;
+  for (const r of reviewers) {
+    for (const p of r.pairs) {
+      p.actions.forEach((action, v) => {
+        const found = byKey.get(`${p.id}#${p.initialRevision + v + 1}`) ?? [];
+        plannedKeys++;
+        if (found.length === 0) lost++;
+        if (found.length > 1) duplicated += found.length - 1;
+        if (found.some((e) => e.action !== action || e.userId !== r.userId)) wrongEvent++;
+      });
+      const final = finals.get(p.id);
+      const expectedRevision = p.initialRevision + p.actions.length;
+      const expectedState = nextStateFor(p.actions[p.actions.length - 1]);
+      if (!final || final.revision !== expectedRevision || final.reviewState !== expectedState || final.reviewedById !== r.userId) wrongFinal++;
+      if (final && final.revision !== p.revision) clientMismatch++;
+    }
+  }
+  // Events on these pairs that no planned decision accounts for (beyond the demo's own history).
+  const lastPlanned = new Map(reviewers.flatMap((r) => r.pairs.map((p) => [p.id, p.initialRevision + p.actions.length] as const)));
+  const unexpected = events.filter((e) => e.revision > lastPlanned.get(e.pairId)!).length;
+  duplicated += unexpected;
+
+  // ---------- report ----------
+  const ok2xx = result["2xx"];
+  const clientOk = reviewers.reduce((s, r) => s + r.ok, 0);
+  const total = result.requests.sent ?? result.requests.total;
+  const responses = Object.values(result.statusCodeStats).reduce((s, c) => s + c.count, 0);
+  const lat = result.latency;
+  console.log("");
+  console.log("requests");
+  console.log(`  sent          ${fmt(total)}   responses ${fmt(responses)}   2xx ${fmt(ok2xx)}   non-2xx ${fmt(result.non2xx)}   errors ${fmt(result.errors)} (timeouts ${fmt(result.timeouts)})`);
+  console.log(`  duration      ${fmt(wallS, 2)} s`);
+  console.log(`  throughput    ${fmt(responses / wallS, 1)} req/s   (autocannon mean per second ${fmt(result.requests.mean, 1)})`);
+  console.log(`  latency       p50 ${lat.p50} ms   p97.5 ${lat.p97_5} ms   p99 ${lat.p99} ms   max ${lat.max} ms   mean ${fmt(lat.mean, 1)} ms`);
+  if (serverCpu0 !== null && serverCpu1 !== null) {
+    const serverMs = serverCpu1 - serverCpu0;
+    const selfMs = (selfCpu.user + selfCpu.system) / 1000;
+    console.log(`  cpu           server ${fmt(serverMs / responses, 2)} ms per request (${fmt((serverMs / 1000 / wallS) * 100)}% of a core); load generator ${fmt(selfMs / responses, 2)} ms per request; ${os.cpus().length} cores, load average ${fmt(loadAvg, 1)}`);
+  }
+  const codes = Object.entries(result.statusCodeStats).map(([c, s]) => `${c}×${s.count}`).join("  ");
+  console.log(`  status codes  ${codes || "none"}`);
+  for (const [what, n] of [...failures.entries()].slice(0, 10)) console.log(`  failure ×${n}: ${what}`);
+  console.log("database");
+  console.log(`  ReviewEvent rows created during the run  ${fmt(created)}   (2xx decisions ${fmt(ok2xx)}, planned ${fmt(plannedKeys)})`);
+  console.log(`  lost ${lost}   duplicated ${duplicated}   pairs with two events at one revision ${sameRevision}`);
+  console.log(`  events with the wrong action or reviewer ${wrongEvent}   pairs whose final state/revision/reviewer is off ${wrongFinal}   client-side revision off ${clientMismatch}`);
+
+  const reasons: string[] = [];
+  if (result.errors || result.timeouts) reasons.push(`${result.errors} connection errors/timeouts`);
+  if (result.non2xx) reasons.push(`${result.non2xx} non-2xx responses`);
+  if ([...failures.keys()].some((k) => k.startsWith("2xx"))) reasons.push("2xx responses with an unexpected body");
+  if (total !== DECISIONS || responses !== DECISIONS) reasons.push(`${total} requests sent and ${responses} answered, not ${DECISIONS}`);
+  if (harnessErrors || clientOk !== ok2xx) reasons.push(`load generator bookkeeping off (${harnessErrors} out-of-order builds, ${clientOk} vs ${ok2xx} 2xx)`);
+  if (lost) reasons.push(`${lost} decisions lost`);
+  if (duplicated || sameRevision) reasons.push(`${duplicated + sameRevision} decisions duplicated`);
+  if (created !== ok2xx || created !== DECISIONS) reasons.push(`${created} events stored for ${ok2xx} 2xx of ${DECISIONS} decisions`);
+  if (wrongEvent || wrongFinal || clientMismatch) reasons.push(`${wrongEvent + wrongFinal + clientMismatch} stored states differ from what the reviewers expect`);
+  if (lat.p99 > P99_GOAL_MS) reasons.push(`p99 ${lat.p99} ms > ${P99_GOAL_MS} ms`);
+
+  const ratio = lat.p99 / P99_GOAL_MS;
+  console.log("");
+  console.log(
+    `goal: errors 0, lost 0, duplicated 0, p99 ≤ ${P99_GOAL_MS} ms → errors ${result.errors + result.non2xx}, lost ${lost}, duplicated ${duplicated + sameRevision}, p99 ${lat.p99} ms (${fmt(ratio * 100)}% of the goal, ${fmt(ratio, 2)}×)`,
+  );
+  console.log(reasons.length ? `FAIL: ${reasons.join("; ")}` : "PASS");
+  return reasons.length === 0;
+}
+
+let passed = false;
+try {
+  passed = await main();
+} catch (error) {
+  console.error(`\nFAIL: the benchmark could not run: ${(error as Error).stack ?? String(error)}`);
+} finally {
+  await stopServer();
+  await disconnectDb().catch(() => {});
+  cleanup();
+}
+process.exit(passed ? 0 : 1);

@@ -1,0 +1,118 @@
+// Secrets never leave the server: not in any API response, export, log line or stored answer.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDb, type TestDb } from "@/test/helpers/db";
+import { buildProjectToReview, startTestWorker } from "@/test/helpers/pipeline";
+import { callRoute, loadApiRoutes, type ApiRoute } from "@/test/helpers/routes";
+import { startOpenAiStandIn, type OpenAiStandIn } from "@/test/stand-ins/openai-server";
+import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
+import { decidePair } from "@/lib/review/server/service";
+import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
+import { startEvalRun } from "@/lib/evaluation/server/service";
+
+const GOOD_KEY = "sk-leakcheck-good-0123456789abcdef";
+const BAD_KEY = "sk-leakcheck-bad-fedcba9876543210";
+
+let t: TestDb;
+let standIn: OpenAiStandIn;
+let routes: ApiRoute[];
+let cookie: string;
+const ids: Record<string, string> = {};
+const logged: string[] = [];
+const savedLog = process.env.SANDPIPER_LOG;
+
+beforeAll(async () => {
+  // Capture everything the server would log, with logging switched on.
+  delete process.env.SANDPIPER_LOG;
+  for (const level of ["log", "info", "warn", "error"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      logged.push(args.map(String).join(" "));
+    });
+  }
+  routes = await loadApiRoutes();
+  t = await createTestDb();
+  ids.projectId = await buildProjectToReview(t.db, "Leak check");
+  const admin = await t.db.user.create({ data: { email: "admin@leak.test", name: "Admin", isAdmin: false } });
+  await t.db.projectMember.create({ data: { projectId: ids.projectId, userId: admin.id, role: "admin" } });
+  ids.userId = admin.id;
+  cookie = `${SESSION_COOKIE}=${encodeURIComponent((await createSession(t.db, admin.id)).cookieValue)}`;
+  const pairs = await t.db.pair.findMany({ where: { projectId: ids.projectId }, include: { query: true } });
+  for (const p of pairs) if (p.query.resultRowCount) await decidePair(t.db, ids.projectId, p.id, { action: "approve", revision: p.revision });
+  ids.pairId = pairs[0].id;
+  const version = await freezeDatasetVersion(t.db, ids.projectId, { testFraction: 0.2, seed: 5 });
+  await signOffDatasetVersion(t.db, ids.projectId, version.id);
+  ids.versionId = version.id;
+
+  // A model endpoint that echoes its own key in an answer, and one whose key is refused.
+  standIn = await startOpenAiStandIn({ apiKey: GOOD_KEY, models: ["m"], answer: () => `SELECT '${GOOD_KEY}' AS echoed` });
+  const endpoints = routes.find((r) => r.key === "POST /api/projects/[projectId]/endpoints")!;
+  const good = await callRoute(endpoints, { ids, cookie, body: { name: "echo", baseUrl: standIn.url, model: "m", apiKey: GOOD_KEY } });
+  const bad = await callRoute(endpoints, { ids, cookie, body: { name: "refused", baseUrl: standIn.url, model: "m", apiKey: BAD_KEY } });
+  expect(good.status).toBe(201);
+  expect(bad.status).toBe(201);
+  const goodId = (good.json as { endpoint: { id: string } }).endpoint.id;
+  const badId = (bad.json as { endpoint: { id: string } }).endpoint.id;
+  const runGood = await startEvalRun(t.db, ids.projectId, { datasetVersionId: version.id, endpointId: goodId, compare: {} });
+  await startEvalRun(t.db, ids.projectId, { datasetVersionId: version.id, endpointId: badId, compare: {} });
+  ids.runId = runGood.run.id;
+  ids.jobId = runGood.job.id;
+  const worker = startTestWorker(t.db);
+  await worker.drain();
+  await worker.stop();
+}, 180_000);
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  if (savedLog === undefined) delete process.env.SANDPIPER_LOG;
+  else process.env.SANDPIPER_LOG = savedLog;
+  await standIn?.close();
+  await t?.cleanup();
+});
+
+function secrets(): string[] {
+  return [GOOD_KEY, BAD_KEY, process.env.SANDPIPER_SECRET_KEY!];
+}
+
+function findLeaks(text: string): string[] {
+  return secrets().filter((s) => text.includes(s));
+}
+
+describe("secrets never leave the server", () => {
+  it("the endpoint really used the key (so the checks below are meaningful)", async () => {
+    expect(standIn.requests.some((r) => r.authorization === `Bearer ${GOOD_KEY}`)).toBe(true);
+    expect(standIn.requests.some((r) => r.authorization === `Bearer ${BAD_KEY}` && r.status === 401)).toBe(true);
+    const results = await t.db.evalResult.findMany({ where: { evalRun: { projectId: ids.projectId } } });
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.some((r) => r.errorClass === "provider")).toBe(true);
+  });
+
+  it("is absent from every GET response and every export", async () => {
+    const leaks: string[] = [];
+    for (const route of routes.filter((r) => r.method === "GET")) {
+      const queries = route.key.endsWith("/export") ? ["format=fireworks_rft", "format=fireworks_sft"] : route.key.endsWith("/audit") ? ["", "format=csv", "format=json"] : [""];
+      for (const query of queries) {
+        const res = await callRoute(route, { ids, cookie, query });
+        expect(res.status, `${route.key}?${query}: ${res.text.slice(0, 200)}`).toBeLessThan(400);
+        for (const s of findLeaks(res.text)) leaks.push(`${route.key}?${query} contains ${s.slice(0, 12)}…`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it("is absent from stored answers and errors, and sealed in the database", async () => {
+    const results = await t.db.evalResult.findMany();
+    for (const r of results) expect(findLeaks(`${r.predictedSql} ${r.reason} ${r.predResult ?? ""}`)).toEqual([]);
+    const jobs = await t.db.job.findMany();
+    for (const j of jobs) expect(findLeaks(`${j.error ?? ""} ${j.message} ${j.result ?? ""} ${j.payload}`)).toEqual([]);
+    const connections = await t.db.providerConnection.findMany();
+    for (const c of connections) expect(findLeaks(JSON.stringify(c))).toEqual([]);
+  });
+
+  it("is absent from every log line", async () => {
+    // Even an error that quotes a key verbatim is masked on its way to the log.
+    const { logger } = await import("@/lib/log");
+    logger.error("upstream said", { error: `invalid key ${GOOD_KEY} for this account` });
+    expect(logged.some((line) => line.includes("model endpoint error"))).toBe(true);
+    expect(logged.some((line) => line.includes("upstream said") && line.includes("[redacted]"))).toBe(true);
+    expect(logged.filter((line) => findLeaks(line).length > 0)).toEqual([]);
+  });
+});
