@@ -30,16 +30,14 @@ const CONCURRENCY = 4;
 
 /** A frozen dataset version with a test split large enough to take a few seconds to evaluate. */
 async function buildFrozenVersion(db: TestDb["db"]) {
-  const T1 = Date.now();
   const project = await createProject(db, { name: "Crash eval", description: "" });
   await ingestDdl(db, project.id, OPENFLIGHTS_DDL);
   const worker = startTestWorker(db);
   try {
     await requestSandboxGeneration(db, project.id, { seed: 42, tableRows: SMALL_ROWS });
     await worker.drain();
-    console.log("DIAG sandbox", Date.now() - T1);
     // Several seeds pick different literal values, so each run adds new queries.
-    for (const seed of [7, 8, 9]) {
+    for (const seed of [7, 8]) {
       await requestQueryGeneration(db, project.id, { max: 2000, seed });
       await worker.drain();
     }
@@ -48,21 +46,17 @@ async function buildFrozenVersion(db: TestDb["db"]) {
   } finally {
     await worker.stop();
   }
-  console.log("DIAG pipeline", Date.now() - T1);
-  const pairs = await db.pair.findMany({ where: { projectId: project.id }, include: { query: true } });
-  for (const p of pairs) {
-    if (p.query.resultRowCount) await decidePair(db, project.id, p.id, { action: "approve", revision: p.revision });
+  const pairs = await db.pair.findMany({ where: { projectId: project.id, query: { resultRowCount: { gt: 0 } } } });
+  for (let i = 0; i < pairs.length; i += 10) {
+    await Promise.all(pairs.slice(i, i + 10).map((p) => decidePair(db, project.id, p.id, { action: "approve", revision: p.revision })));
   }
-  console.log("DIAG approved", Date.now() - T1, pairs.length);
   const version = await freezeDatasetVersion(db, project.id, { testFraction: 0.5, seed: 13 });
   return { projectId: project.id, version };
 }
 
 describe("killing the worker during an evaluation run", () => {
   it("resumes the run, re-asking only the items in flight, with one result per item", async () => {
-    const T0 = Date.now();
     const { projectId, version } = await buildFrozenVersion(t.db);
-    console.log("DIAG built", Date.now() - T0);
     const items = await t.db.datasetItem.findMany({ where: { datasetVersionId: version.id, split: "test" } });
     expect(items.length).toBe(version.testCount);
     expect(items.length).toBeGreaterThanOrEqual(40);
@@ -85,16 +79,19 @@ describe("killing the worker during an evaluation run", () => {
     let worker: ChildProcess | null = spawnWorker(env);
     let storedBefore: Awaited<ReturnType<typeof t.db.evalResult.findMany>> = [];
     try {
+      // Kill while a batch is waiting for its answers, after a few batches are stored.
+      const inFlight = () => standIn!.requests.filter((r) => r.status === 0).length;
       await waitFor(
-        "some answers stored",
+        "some answers stored and more in flight",
         async () => {
+          if (inFlight() === 0) return false;
           const n = await t.db.evalResult.count({ where: { evalRunId: run.id } });
-          return n >= 2 * CONCURRENCY && n <= items.length - 4 * CONCURRENCY;
+          // Checked again after the count: the batch may have been answered meanwhile.
+          return n >= 2 * CONCURRENCY && n <= items.length - 4 * CONCURRENCY && inFlight() > 0;
         },
         30_000,
         20,
       );
-      console.log("DIAG kill", Date.now() - T0);
       await killHard(worker);
       worker = null;
 
@@ -104,14 +101,13 @@ describe("killing the worker during an evaluation run", () => {
       expect(storedBefore.length).toBeGreaterThan(0);
       expect(storedBefore.length).toBeLessThan(items.length);
       const askedBefore = standIn.requests.length;
-      expect(askedBefore).toBeGreaterThanOrEqual(storedBefore.length);
+      expect(askedBefore).toBeGreaterThan(storedBefore.length);
 
       worker = spawnWorker(env);
       const done = await waitForJobEnd(t, job.id, 60_000);
       expect(done.error).toBeNull();
       expect(done.status).toBe("succeeded");
       expect(done.attempts).toBe(2);
-      console.log("DIAG done", Date.now() - T0);
     } finally {
       await stopChild(worker);
     }
@@ -124,10 +120,10 @@ describe("killing the worker during an evaluation run", () => {
     const byItem = new Map(results.map((r) => [r.itemId, r]));
     for (const r of storedBefore) expect(byItem.get(r.itemId)).toEqual(r);
 
-    // Every item was asked once, plus at most the batch in flight when the worker died; and no
-    // item that already had a stored result was asked again.
+    // Every item was asked once, plus the batch in flight when the worker died (at least one of
+    // its answers was cut off, at most the whole batch); no item with a stored result was asked again.
     const asked = standIn.requests.filter((r) => r.path === "/v1/chat/completions");
-    expect(asked.length).toBeGreaterThanOrEqual(items.length);
+    expect(asked.length).toBeGreaterThan(items.length);
     expect(asked.length).toBeLessThanOrEqual(items.length + CONCURRENCY);
     const timesAsked = new Map<string, number>();
     for (const r of asked) {
@@ -148,7 +144,6 @@ describe("killing the worker during an evaluation run", () => {
       if (perQuestion.get(item.question) === 1) expect({ item: item.question, outcome: r.outcome, reason: r.reason }).toMatchObject({ outcome: "correct" });
     }
 
-    console.log("DIAG", items.length, storedBefore.length, asked.length, results.filter((r) => r.outcome === "correct").length, [...perQuestion.values()].filter((n) => n > 1).length);
     // The run's counters are what its result rows say.
     const finished = await t.db.evalRun.findUniqueOrThrow({ where: { id: run.id } });
     const correct = results.filter((r) => r.outcome === "correct").length;

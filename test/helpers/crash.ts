@@ -1,6 +1,7 @@
-// Shared steps of the crash tests: the environment of a child process, killing it hard, and
-// waiting for a job to reach its end after a restart.
-import type { ChildProcess } from "node:child_process";
+// Shared steps of the crash tests: the environment of a child process, killing it hard, waiting
+// for a job to reach its end after a restart, and starting the review server.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import type { Job } from "@/lib/generated/sqlite/client";
 import type { TestDb } from "@/test/helpers/db";
 import { waitFor, waitForExit } from "@/test/helpers/processes";
@@ -41,4 +42,42 @@ export async function waitForJobEnd(t: TestDb, jobId: string, timeoutMs = 60_000
     timeoutMs,
     100,
   );
+}
+
+export interface ReviewServer {
+  child: ChildProcess;
+  url: string;
+}
+
+/** Start test/helpers/review-server.ts as its own process; resolves once it listens. */
+export async function spawnReviewServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ReviewServer> {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "test/helpers/review-server.ts"], {
+    cwd: root,
+    env: { ...process.env, SANDPIPER_LOG: "silent", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr?.on("data", (d) => process.stderr.write(`[review-server ${child.pid}] ${d}`));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error("The review server did not start in time.")), timeoutMs);
+      child.stdout?.on("data", (d: Buffer) => {
+        out += d.toString("utf8");
+        const m = /listening (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`The review server exited before listening (code ${code}, signal ${signal}).`));
+      });
+    });
+    return { child, url: `http://127.0.0.1:${port}` };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
 }

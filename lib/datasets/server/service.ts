@@ -8,6 +8,7 @@ import { getProject } from "@/lib/projects/server/service";
 import { requireActiveSandbox } from "@/lib/sandbox/server/service";
 import { getSchemaVersion } from "@/lib/schema/server/service";
 import { renderSchemaPrompt } from "@/lib/schema/prompt";
+import { toEffectiveSchema } from "@/lib/schema/model";
 import { splitTrainTest } from "@/lib/datasets/split";
 import { toFireworksRftLines, toFireworksSftLines, validateFireworksLines } from "@/lib/datasets/export-fireworks";
 import { buildSystemPrompt } from "@/lib/datasets/prompt";
@@ -45,7 +46,10 @@ export async function freezeDatasetVersion(db: Db, projectId: string, input: z.i
     pairs.map((p) => ({ id: p.id, templateHash: p.query.templateHash || p.query.sql, complexity: p.query.complexity, shape: p.query.shape })),
     { testFraction: input.testFraction, seed: input.seed },
   );
-  const systemPrompt = buildSystemPrompt(renderSchemaPrompt(schema.model));
+  const effective = toEffectiveSchema(schema.model);
+  // Sensitive columns never reach a prompt (and so never an export or a model).
+  const sensitive = new Set(effective.tables.flatMap((t) => t.columns.filter((c) => c.sensitive).map((c) => `${t.name}.${c.name}`)));
+  const systemPrompt = buildSystemPrompt(renderSchemaPrompt(effective, { excludeColumns: sensitive }));
   const items = pairs.map((p) => ({
     pairId: p.id,
     split: split.get(p.id) ?? "train",

@@ -7,7 +7,7 @@ import { enqueueJob } from "@/lib/jobs/server/queue";
 import type { JobContext } from "@/lib/jobs/server/worker";
 import { getProject } from "@/lib/projects/server/service";
 import { getSchemaVersion } from "@/lib/schema/server/service";
-import type { SchemaModel } from "@/lib/schema/model";
+import { toEffectiveSchema, type SchemaModel } from "@/lib/schema/model";
 import { requireActiveSandbox } from "@/lib/sandbox/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { quoteIdent } from "@/lib/sql/quote";
@@ -80,13 +80,14 @@ export async function runQueriesJob(db: Db, ctx: JobContext<{ max: number; seed:
   const projectId = ctx.projectId!;
   const sandbox = await requireActiveSandbox(db, projectId);
   const schema = await getSchemaVersion(db, projectId, sandbox.schemaVersionId);
+  const model = toEffectiveSchema(schema.model);
   await ctx.progress(2, "Sampling values from the sandbox…");
-  const samples = await sampleValues(sandbox.path, schema.model);
-  const drafts = generateTemplateQueries(schema.model, samples, { seed: ctx.payload.seed, max: ctx.payload.max });
+  const samples = await sampleValues(sandbox.path, model);
+  const drafts = generateTemplateQueries(model, samples, { seed: ctx.payload.seed, max: ctx.payload.max });
   const existing = new Set((await db.query.findMany({ where: { projectId }, select: { sql: true } })).map((q) => q.sql));
   const fresh = drafts.filter((d) => !existing.has(d.sql));
   await ctx.progress(10, `Analysing ${fresh.length} new queries…`);
-  const hints = getLintHints(schema.model);
+  const hints = getLintHints(model);
   let added = 0;
   for (const [i, draft] of fresh.entries()) {
     const analysis = await analyzeSql(draft.sql);

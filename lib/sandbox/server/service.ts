@@ -11,6 +11,7 @@ import type { JobContext } from "@/lib/jobs/server/worker";
 import { getProject } from "@/lib/projects/server/service";
 import { getSchemaVersion, requireLatestSchema } from "@/lib/schema/server/service";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
+import { toEffectiveSchema } from "@/lib/schema/model";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { quoteTable } from "@/lib/sandbox/ddl";
 
@@ -64,7 +65,7 @@ export async function runSandboxJob(db: Db, ctx: JobContext<SandboxJobPayload>) 
   const tableRows: Record<string, number> = {};
   for (const t of schema.model.tables) tableRows[t.name] = ctx.payload.tableRows?.[t.name] ?? ctx.payload.rowsPerTable ?? 200;
   try {
-    const out = await generateSandboxFile(schema.model, {
+    const out = await generateSandboxFile(toEffectiveSchema(schema.model), {
       targetPath: target,
       seed: sandbox.seed,
       rowsPerTable: tableRows,
