@@ -89,6 +89,7 @@ type Action = "approve" | "reject";
 interface PairPlan {
   id: string;
   initialRevision: number;
+  initialState: string;
   /** The revision the client believes is current; advanced from each 2xx response. */
   revision: number;
   /** Decisions planned on this pair, in order. */
@@ -96,7 +97,6 @@ interface PairPlan {
 }
 
 interface Reviewer {
-  index: number;
   userId: string;
   token: string;
   pairs: PairPlan[];
@@ -211,7 +211,7 @@ interface AcOptions {
   timeout: number;
   requests: AcRequest[];
 }
-type Autocannon = ((opts: AcOptions) => Promise<AcResult>) & { track?: unknown };
+type Autocannon = (opts: AcOptions) => Promise<AcResult>;
 const autocannon = require("autocannon") as Autocannon;
 
 // ---------- the run ----------
@@ -246,21 +246,21 @@ async function main(): Promise<boolean> {
     await db.projectMember.create({ data: { projectId, userId: user.id, role: "analyst" } });
     const { token } = await createApiToken(db, { id: user.id, email, name: user.name, isAdmin: false }, "load benchmark", false);
     const own = pairs.filter((_, i) => i % REVIEWERS === r);
-    const plans: PairPlan[] = own.map((p) => ({ id: p.id, initialRevision: p.revision, revision: p.revision, actions: [] }));
+    const plans: PairPlan[] = own.map((p) => ({ id: p.id, initialRevision: p.revision, initialState: p.reviewState, revision: p.revision, actions: [] }));
     // Step k decides pair k mod n; each pair alternates approve/reject across its visits.
     for (let k = 0; k < PER_REVIEWER; k++) {
       const j = k % plans.length;
       const visit = Math.floor(k / plans.length);
       plans[j].actions.push((visit + j) % 2 === 0 ? "approve" : "reject");
     }
-    reviewers.push({ index: r, userId: user.id, token, pairs: plans, built: 0, ok: 0 });
+    reviewers.push({ userId: user.id, token, pairs: plans, built: 0, ok: 0 });
   }
   await disconnectDb();
   console.log(`setup: ${fmt(pairs.length)} pairs, ${REVIEWERS} reviewer accounts in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 
   // ---------- the server ----------
   const port = await freePort();
-  const base_url = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
   server = spawn(process.execPath, [...nodeArgs, require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
@@ -281,7 +281,7 @@ async function main(): Promise<boolean> {
   const ready = (async () => {
     for (;;) {
       try {
-        const res = await fetch(`${base_url}/api/projects`, { headers: auth(reviewers[0]) });
+        const res = await fetch(`${baseUrl}/api/projects`, { headers: auth(reviewers[0]) });
         if (res.status === 200) return;
       } catch {
         // not listening yet
@@ -291,13 +291,13 @@ async function main(): Promise<boolean> {
     }
   })();
   await Promise.race([ready, exitedEarly]);
-  console.log(`server: next start on ${base_url}, ready in ${fmt((performance.now() - t1) / 1000, 1)} s`);
+  console.log(`server: next start on ${baseUrl}, ready in ${fmt((performance.now() - t1) / 1000, 1)} s`);
 
   // Warm-up: each reviewer sends one decision with a revision that cannot match (409, nothing
   // written), so the route is loaded and every token has been seen once before measuring.
   const warm = await Promise.all(
     reviewers.map(async (r) => {
-      const res = await fetch(`${base_url}/api/projects/${projectId}/pairs/${r.pairs[0].id}/decision`, {
+      const res = await fetch(`${baseUrl}/api/projects/${projectId}/pairs/${r.pairs[0].id}/decision`, {
         method: "POST",
         headers: auth(r),
         body: JSON.stringify({ action: "approve", revision: 1_000_000 }),
@@ -314,6 +314,9 @@ async function main(): Promise<boolean> {
 
   // ---------- the load ----------
   let nextReviewer = 0;
+  // Client-side timings per request (build → response), to separate each connection's first
+  // request (which waits for the server to accept the connection) from the steady state.
+  const timings: { first: boolean; ms: number }[] = [];
   let harnessErrors = 0;
   const failures = new Map<string, number>();
   const noteFailure = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
@@ -332,7 +335,7 @@ async function main(): Promise<boolean> {
       r.built++;
       const plan = r.pairs[k % r.pairs.length];
       const action = plan.actions[Math.floor(k / r.pairs.length)];
-      context.pending = { pair: plan.id, action, revision: plan.revision };
+      context.pending = { pair: plan.id, action, revision: plan.revision, at: performance.now() };
       return {
         ...req,
         path: `/api/projects/${projectId}/pairs/${plan.id}/decision`,
@@ -342,7 +345,8 @@ async function main(): Promise<boolean> {
     },
     onResponse: (status, body, context) => {
       const r = reviewerOf(context);
-      const sent = context.pending as { pair: string; action: Action; revision: number };
+      const sent = context.pending as { pair: string; action: Action; revision: number; at: number };
+      timings.push({ first: k === 0, ms: performance.now() - sent.at });
       const plan = r.pairs.find((p) => p.id === sent.pair)!;
       if (status >= 200 && status < 300) {
         const out = JSON.parse(body) as { id: string; reviewState: ReviewState; revision: number };
@@ -367,7 +371,7 @@ async function main(): Promise<boolean> {
   const serverCpu0 = cpuMs(server.pid);
   const selfCpu0 = process.cpuUsage();
   const t2 = performance.now();
-  const result = await autocannon({ url: base_url, connections: REVIEWERS, pipelining: 1, amount: DECISIONS, timeout: 30, requests });
+  const result = await autocannon({ url: baseUrl, connections: REVIEWERS, pipelining: 1, amount: DECISIONS, timeout: 30, requests });
   const wallS = (performance.now() - t2) / 1000;
   const serverCpu1 = cpuMs(server?.pid);
   const selfCpu = process.cpuUsage(selfCpu0);
@@ -408,8 +412,9 @@ async function main(): Promise<boolean> {
       });
       const final = finals.get(p.id);
       const expectedRevision = p.initialRevision + p.actions.length;
-      const expectedState = nextStateFor(p.actions[p.actions.length - 1]);
-      if (!final || final.revision !== expectedRevision || final.reviewState !== expectedState || final.reviewedById !== r.userId) wrongFinal++;
+      const last = p.actions[p.actions.length - 1];
+      const expectedState = last ? nextStateFor(last) : p.initialState;
+      if (!final || final.revision !== expectedRevision || final.reviewState !== expectedState || (last && final.reviewedById !== r.userId)) wrongFinal++;
       if (final && final.revision !== p.revision) clientMismatch++;
     }
   }
@@ -435,6 +440,12 @@ async function main(): Promise<boolean> {
     const selfMs = (selfCpu.user + selfCpu.system) / 1000;
     console.log(`  cpu           server ${fmt(serverMs / responses, 2)} ms per request (${fmt((serverMs / 1000 / wallS) * 100)}% of a core); load generator ${fmt(selfMs / responses, 2)} ms per request; ${os.cpus().length} cores, load average ${fmt(loadAvg, 1)}`);
   }
+  const pct = (list: number[], q: number) => list[Math.min(list.length - 1, Math.ceil(q * list.length) - 1)] ?? 0;
+  const steady = timings.filter((t) => !t.first).map((t) => t.ms).sort((a, b) => a - b);
+  const firsts = timings.filter((t) => t.first).map((t) => t.ms).sort((a, b) => a - b);
+  console.log(
+    `  client-side   after the first request of each connection: p50 ${fmt(pct(steady, 0.5))} ms, p99 ${fmt(pct(steady, 0.99))} ms; first requests (connection accepted while the server is busy): p50 ${fmt(pct(firsts, 0.5))} ms, max ${fmt(firsts[firsts.length - 1] ?? 0)} ms`,
+  );
   const codes = Object.entries(result.statusCodeStats).map(([c, s]) => `${c}×${s.count}`).join("  ");
   console.log(`  status codes  ${codes || "none"}`);
   for (const [what, n] of [...failures.entries()].slice(0, 10)) console.log(`  failure ×${n}: ${what}`);

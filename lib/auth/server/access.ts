@@ -32,10 +32,9 @@ const WHAT: Record<Permission, string> = {
 export async function authorize(db: Db, user: SessionUser | null, projectId: string, permission: Permission): Promise<ProjectAccess> {
   if (!user) throw new UnauthorizedError("Sign in to continue.");
   const access = await getProjectAccess(db, user, projectId);
-  if (!access.isStudioAdmin) {
-    const exists = await db.project.findUnique({ where: { id: projectId }, select: { id: true } });
-    if (!exists || !access.role) throw new NotFoundError("This project does not exist, or you are not a member of it.");
-  }
+  // A membership row implies the project exists (foreign key, deleted with the project), so a
+  // member needs no second lookup; no membership is a 404 whether or not the project exists.
+  if (!access.isStudioAdmin && !access.role) throw new NotFoundError("This project does not exist, or you are not a member of it.");
   if (!roleAllows(access.role, permission, access.isStudioAdmin)) {
     const who = (PERMISSIONS[permission] as readonly Role[]).map((r) => ROLE_LABELS[r].toLowerCase()).join(" or ");
     throw new ForbiddenError(`Your role (${ROLE_LABELS[access.role!]}) cannot ${WHAT[permission]}. Ask a project ${who}.`);

@@ -51,7 +51,10 @@ async function tokenFromCookie(cookieValue: string | undefined): Promise<string 
 export async function resolveSession(db: Db, cookieValue: string | undefined): Promise<SessionUser | null> {
   const token = await tokenFromCookie(cookieValue);
   if (!token) return null;
-  const session = await db.userSession.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  const session = await db.userSession.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { expiresAt: true, user: { select: { id: true, email: true, name: true, isAdmin: true } } },
+  });
   if (!session || session.expiresAt.getTime() < Date.now()) return null;
   const u = session.user;
   return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin };
@@ -66,7 +69,10 @@ export async function destroySession(db: Db, cookieValue: string | undefined): P
 export async function resolveApiToken(db: Db, header: string | null): Promise<SessionUser | null> {
   const match = header?.match(/^Bearer\s+(spt_[A-Za-z0-9_-]{20,100})$/);
   if (!match) return null;
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) }, include: { user: true } });
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(match[1]) },
+    select: { id: true, lastUsedAt: true, user: { select: { id: true, email: true, name: true, isAdmin: true } } },
+  });
   if (!row) return null;
   // Recording last use is best-effort; it must never fail the request.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {

@@ -18,7 +18,11 @@ export function createDb(url = getDatabaseUrl()): Db {
     return new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
   }
   // busy timeout: writers wait for each other instead of failing with SQLITE_BUSY.
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: getSqlitePath(url), timeout: 10_000 }) });
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: getSqlitePath(url), timeout: 10_000 }) });
+  // In WAL mode (set by the migrator), NORMAL survives a crash of the process without an fsync per
+  // commit; better-sqlite3 is synchronous, so every fsync would stall the whole server.
+  void client.$executeRawUnsafe("PRAGMA synchronous = NORMAL").catch(() => {});
+  return client;
 }
 
 /** The process-wide client (one per server or worker process). */

@@ -93,7 +93,7 @@ export async function getPairDetail(db: Db, projectId: string, pairId: string) {
 
 /** Approve, reject or reopen. The revision the reviewer saw must still be current. */
 export async function decidePair(db: Db, projectId: string, pairId: string, input: z.infer<typeof decidePairInput>, userId?: string | null) {
-  const pair = await db.pair.findFirst({ where: { id: pairId, projectId }, include: { query: { select: { result: true } } } });
+  const pair = await db.pair.findFirst({ where: { id: pairId, projectId }, select: { revision: true, reviewState: true, query: { select: { result: true } } } });
   if (!pair) throw new NotFoundError("This pair does not exist in this project.");
   if (pair.revision !== input.revision) throw staleRevision();
   if (input.action === "approve" && !pair.query.result) {
@@ -106,15 +106,18 @@ export async function decidePair(db: Db, projectId: string, pairId: string, inpu
       data: { reviewState: next, revision: { increment: 1 }, reviewedById: userId ?? null, reviewedAt: new Date() },
     });
     if (count !== 1) throw staleRevision();
-    await tx.reviewEvent.create({
-      data: {
-        pairId,
-        userId: userId ?? null,
-        action: input.action,
-        revision: input.revision + 1,
-        before: JSON.stringify({ reviewState: pair.reviewState }),
-        after: JSON.stringify({ reviewState: next }),
-      },
+    // createMany: one row, without reading it back (this runs on every decision).
+    await tx.reviewEvent.createMany({
+      data: [
+        {
+          pairId,
+          userId: userId ?? null,
+          action: input.action,
+          revision: input.revision + 1,
+          before: JSON.stringify({ reviewState: pair.reviewState }),
+          after: JSON.stringify({ reviewState: next }),
+        },
+      ],
     });
     return { id: pairId, reviewState: next, revision: input.revision + 1 };
   });
