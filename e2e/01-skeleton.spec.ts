@@ -22,10 +22,12 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
 
   // Bad DDL first: a clear error, nothing saved.
   await page.getByLabel("DDL").fill("CREATE TABLE broken (id INTEGER PRIMARY KEY,, name TEXT);");
-  await page.getByRole("button", { name: "Save schema" }).click();
+  await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText(/line 1/i);
   await page.getByRole("button", { name: "Use the OpenFlights example" }).click();
-  await page.getByRole("button", { name: "Save schema" }).click();
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("preview-stats")).toContainText("5 tables");
+  await page.getByRole("button", { name: "Import as schema v1" }).click();
   await expect(page.getByRole("main").getByRole("status")).toContainText("Saved schema v1 with 5 tables");
   await expect(page.getByTestId("schema-table")).toHaveCount(5);
   await snap(page, "02-schema");

@@ -26,11 +26,12 @@ export function errorResponse(error: unknown): NextResponse<ErrorBody> {
 const MAX_JSON_BYTES = 2 * 1024 * 1024;
 
 /** Parse a JSON body against a schema; oversized or malformed bodies are a ValidationError. */
-export async function parseJson<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+export async function parseJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_JSON_BYTES): Promise<z.infer<T>> {
+  const limit = `${Math.round(maxBytes / 1024 / 1024)} MB`;
   const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_JSON_BYTES) throw new ValidationError(`The request is too large (${Math.round(length / 1024)} KB; the limit is 2 MB).`);
+  if (length > maxBytes) throw new ValidationError(`The request is too large (${(length / 1024 / 1024).toFixed(1)} MB; the limit is ${limit}).`);
   const text = await req.text();
-  if (text.length > MAX_JSON_BYTES) throw new ValidationError("The request is too large (the limit is 2 MB).");
+  if (text.length > maxBytes) throw new ValidationError(`The request is too large (the limit is ${limit}).`);
   let raw: unknown;
   try {
     raw = text ? JSON.parse(text) : {};

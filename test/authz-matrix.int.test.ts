@@ -29,6 +29,7 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/datasets": "project:datasets.manage",
   "GET /api/projects/[projectId]/datasets/[versionId]/export": "project:datasets.manage",
   "POST /api/projects/[projectId]/datasets/[versionId]/sign-off": "project:datasets.manage",
+  "GET /api/projects/[projectId]/drift": "project:project.view",
   "GET /api/projects/[projectId]/endpoints": "project:project.view",
   "POST /api/projects/[projectId]/endpoints": "project:evaluations.run",
   "GET /api/projects/[projectId]/evaluations": "project:project.view",
@@ -36,6 +37,9 @@ const RULES: Record<string, string> = {
   "GET /api/projects/[projectId]/evaluations/[runId]": "project:project.view",
   "POST /api/projects/[projectId]/invitations": "project:project.admin",
   "DELETE /api/projects/[projectId]/invitations/[invitationId]": "project:project.admin",
+  "POST /api/projects/[projectId]/foreign-keys": "project:pipeline.build",
+  "GET /api/projects/[projectId]/glossary": "project:project.view",
+  "PATCH /api/projects/[projectId]/glossary": "project:pipeline.build",
   "GET /api/projects/[projectId]/members": "project:project.view",
   "PATCH /api/projects/[projectId]/members/[userId]": "project:project.admin",
   "DELETE /api/projects/[projectId]/members/[userId]": "project:project.admin",
@@ -48,6 +52,9 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/questions": "project:pairs.review",
   "POST /api/projects/[projectId]/sandbox": "project:pipeline.build",
   "POST /api/projects/[projectId]/schema": "project:pipeline.build",
+  "POST /api/projects/[projectId]/schema/commit": "project:pipeline.build",
+  "POST /api/projects/[projectId]/schema/preview": "project:pipeline.build",
+  "POST /api/projects/[projectId]/schema/upload": "project:pipeline.build",
   "POST /api/projects/[projectId]/sql": "project:pairs.review",
 };
 

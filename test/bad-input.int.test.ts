@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
 import { createTestDb, type TestDb } from "@/test/helpers/db";
 import { createProject } from "@/lib/projects/server/service";
-import { ingestDdl } from "@/lib/schema/server/service";
+import { ingestDdl } from "@/lib/schema/server/ingest";
 import { requestSandboxGeneration } from "@/lib/sandbox/server/service";
 import { freezeDatasetVersion } from "@/lib/datasets/server/service";
 import { requestQueryGeneration } from "@/lib/queries/server/service";
@@ -16,22 +17,31 @@ beforeAll(async () => {
 afterAll(async () => t?.cleanup());
 
 describe("bad input gets a clear error and leaves no corrupt state", () => {
-  it("refuses bad DDL with the line of the error, and stores no schema version", async () => {
+  it("imports the statements it understands, lists the others with their line, and refuses a schema with none", async () => {
     const p = await createProject(t.db, { name: "Bad DDL", description: "" });
-    const bad = "CREATE TABLE a (id INTEGER PRIMARY KEY);\n\nCREATE TABLE b (id INTEGER PRIMARY KEY,, name TEXT);";
-    const error = await ingestDdl(t.db, p.id, bad).catch((e) => e);
+    const broken = "CREATE TABLE b (id INTEGER PRIMARY KEY,, name TEXT);";
+    const error = await ingestDdl(t.db, p.id, broken).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.message).toMatch(/line 3/i);
+    expect(error.message).toMatch(/no tables/);
+    expect(error.message).toMatch(/line 1/i);
     expect(await t.db.schemaVersion.count({ where: { projectId: p.id } })).toBe(0);
+
+    const mixed = `CREATE TABLE a (id INTEGER PRIMARY KEY);\n\n${broken}`;
+    const stored = await ingestDdl(t.db, p.id, mixed);
+    expect(stored.model.tables.map((x) => x.name)).toEqual(["a"]);
+    expect(stored.warnings.some((w) => w.line === 3)).toBe(true);
   });
 
-  it("refuses an empty schema and statements that are not CREATE", async () => {
+  it("refuses an empty schema, and never runs statements that are not CREATE", async () => {
     const p = await createProject(t.db, { name: "Empty", description: "" });
     await expect(ingestDdl(t.db, p.id, "")).rejects.toBeInstanceOf(ValidationError);
     await expect(ingestDdl(t.db, p.id, "-- only a comment\n")).rejects.toThrow(/only comments|no tables|empty/i);
-    await expect(ingestDdl(t.db, p.id, "CREATE TABLE a (id INT);\nCOPY a TO '/tmp/x.csv';")).rejects.toThrow(/CREATE/);
-    await expect(ingestDdl(t.db, p.id, "ATTACH '/etc/passwd' AS x;")).rejects.toBeInstanceOf(ValidationError);
+    await expect(ingestDdl(t.db, p.id, "ATTACH '/tmp/sandpiper-attach-test.db' AS x;", null, "duckdb")).rejects.toBeInstanceOf(ValidationError);
+    expect(existsSync("/tmp/sandpiper-attach-test.db")).toBe(false);
     expect(await t.db.schemaVersion.count({ where: { projectId: p.id } })).toBe(0);
+    const out = await ingestDdl(t.db, p.id, "CREATE TABLE a (id INT);\nCOPY a TO '/tmp/sandpiper-copy-test.csv';", null, "duckdb");
+    expect(out.warnings.some((w) => w.line === 2)).toBe(true);
+    expect(existsSync("/tmp/sandpiper-copy-test.csv")).toBe(false);
   });
 
   it("refuses a duplicate project name, even from two requests at once", async () => {

@@ -6,7 +6,7 @@ import { SMALL_ROWS, startTestWorker } from "@/test/helpers/pipeline";
 import { childEnv, killHard, stopChild, waitForJobEnd } from "@/test/helpers/crash";
 import { startOpenAiStandIn, type OpenAiStandIn, type StandInMessage } from "@/test/stand-ins/openai-server";
 import { createProject } from "@/lib/projects/server/service";
-import { ingestDdl } from "@/lib/schema/server/service";
+import { ingestDdl } from "@/lib/schema/server/ingest";
 import { requestSandboxGeneration } from "@/lib/sandbox/server/service";
 import { requestQueryGeneration } from "@/lib/queries/server/service";
 import { requestQuestionGeneration } from "@/lib/questions/server/service";

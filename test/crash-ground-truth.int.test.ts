@@ -5,7 +5,7 @@ import { spawnWorker, waitFor } from "@/test/helpers/processes";
 import { startTestWorker } from "@/test/helpers/pipeline";
 import { childEnv, killHard, stopChild, waitForJobEnd } from "@/test/helpers/crash";
 import { createProject } from "@/lib/projects/server/service";
-import { ingestDdl } from "@/lib/schema/server/service";
+import { ingestDdl } from "@/lib/schema/server/ingest";
 import { requestSandboxGeneration } from "@/lib/sandbox/server/service";
 import { requestQueryGeneration } from "@/lib/queries/server/service";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";

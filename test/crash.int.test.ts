@@ -4,7 +4,7 @@ import path from "node:path";
 import { createTestDb, type TestDb } from "@/test/helpers/db";
 import { spawnWorker, waitFor, waitForExit } from "@/test/helpers/processes";
 import { createProject } from "@/lib/projects/server/service";
-import { ingestDdl } from "@/lib/schema/server/service";
+import { ingestDdl } from "@/lib/schema/server/ingest";
 import { requestSandboxGeneration } from "@/lib/sandbox/server/service";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 

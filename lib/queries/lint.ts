@@ -10,7 +10,8 @@ export type LintCode =
   | "nondeterministic_function"
   | "select_star"
   | "nulls_order_unspecified"
-  | "empty_result";
+  | "empty_result"
+  | "schema_drift";
 
 export type LintSeverity = "error" | "warning" | "info";
 

@@ -22,3 +22,14 @@ describe("leadingWords", () => {
     expect(leadingWords("/* x */ create or replace -- y\n table t (", 6)).toEqual(["CREATE", "OR", "REPLACE", "TABLE", "T", "("]);
   });
 });
+
+describe("splitSqlStatements for MySQL", () => {
+  it("skips backslash-escaped quotes, backtick identifiers and # comments", () => {
+    const sql = "CREATE TABLE `a;b` (x varchar(9) DEFAULT 'it\\'s; ok');\n# note; here\nCREATE TABLE c (y int);";
+    const spans = splitSqlStatements(sql, { mysql: true });
+    expect(spans.map((s) => [s.line, s.text.slice(0, 18)])).toEqual([
+      [1, "CREATE TABLE `a;b`"],
+      [3, "CREATE TABLE c (y "],
+    ]);
+  });
+});

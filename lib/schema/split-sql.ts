@@ -12,14 +12,20 @@ export interface SqlStatementSpan {
   start: number;
 }
 
+export interface SplitOptions {
+  /** MySQL: backslash escapes inside string literals, backtick-quoted identifiers and `#` comments. */
+  mysql?: boolean;
+}
+
 /** Calls onCode for each character outside comments and literals, and once at the start of each literal. */
-function scan(sql: string, onCode: (index: number, ch: string) => void): void {
+function scan(sql: string, onCode: (index: number, ch: string) => void, options: SplitOptions = {}): void {
+  const mysql = options.mysql === true;
   let i = 0;
   const n = sql.length;
   while (i < n) {
     const ch = sql[i] as string;
     const next = sql[i + 1];
-    if (ch === "-" && next === "-") {
+    if ((ch === "-" && next === "-") || (mysql && ch === "#")) {
       while (i < n && sql[i] !== "\n") i++;
       continue;
     }
@@ -37,11 +43,12 @@ function scan(sql: string, onCode: (index: number, ch: string) => void): void {
       }
       continue;
     }
-    if (ch === "'" || ch === '"') {
+    if (ch === "'" || ch === '"' || (mysql && ch === "`")) {
       onCode(i, ch);
       i++;
       while (i < n) {
-        if (sql[i] === ch) {
+        if (mysql && ch !== "`" && sql[i] === "\\") i += 2;
+        else if (sql[i] === ch) {
           if (sql[i + 1] === ch) i += 2;
           else break;
         } else i++;
@@ -49,7 +56,7 @@ function scan(sql: string, onCode: (index: number, ch: string) => void): void {
       i++;
       continue;
     }
-    if (ch === "$") {
+    if (ch === "$" && !mysql) {
       const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64));
       if (m) {
         const tag = m[0];
@@ -72,7 +79,7 @@ function lineAt(sql: string, offset: number, cache: { offset: number; line: numb
   return line;
 }
 
-export function splitSqlStatements(sql: string): SqlStatementSpan[] {
+export function splitSqlStatements(sql: string, options: SplitOptions = {}): SqlStatementSpan[] {
   const out: SqlStatementSpan[] = [];
   const cache = { offset: 0, line: 1 };
   let firstCode = -1;
@@ -88,7 +95,7 @@ export function splitSqlStatements(sql: string): SqlStatementSpan[] {
       return;
     }
     if (firstCode === -1 && !/\s/.test(ch)) firstCode = index;
-  });
+  }, options);
   flush(sql.length);
   return out;
 }

@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/server/client";
 import { startWorker } from "@/lib/jobs/server/worker";
 import { getJobHandlers } from "@/lib/jobs/server/handlers";
 import { createProject } from "@/lib/projects/server/service";
-import { ingestDdl } from "@/lib/schema/server/service";
+import { ingestDdl } from "@/lib/schema/server/ingest";
 import { requestSandboxGeneration } from "@/lib/sandbox/server/service";
 import { requestQueryGeneration } from "@/lib/queries/server/service";
 import { requestQuestionGeneration } from "@/lib/questions/server/service";

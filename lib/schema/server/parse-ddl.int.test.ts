@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 import { ValidationError } from "@/lib/errors";
@@ -29,7 +30,7 @@ describe("parseDuckdbDdl", () => {
     expect(airlines.columns[0]).toMatchObject({ name: "airline_id", type: "BIGINT", nullable: false, primaryKey: true, semanticType: "id" });
     expect(airlines.columns.find((c) => c.name === "name")).toMatchObject({ nullable: false, semanticType: "name" });
     expect(airlines.columns.find((c) => c.name === "iata")).toMatchObject({ type: "VARCHAR(2)", semanticType: "code", description: "2-letter IATA airline code" });
-    expect(airlines.foreignKeys).toEqual([{ columns: ["country"], refTable: "countries", refColumns: ["name"] }]);
+    expect(airlines.foreignKeys).toEqual([{ columns: ["country"], refTable: "countries", refColumns: ["name"], origin: "declared", status: "confirmed" }]);
 
     const countries = model.tables.find((t) => t.name === "countries")!;
     expect(countries.primaryKey).toEqual(["name"]);
@@ -40,10 +41,11 @@ describe("parseDuckdbDdl", () => {
     expect(airports.columns.find((c) => c.name === "dst")!.allowedValues).toEqual(["E", "A", "S", "O", "Z", "N", "U"]);
 
     const routes = model.tables.find((t) => t.name === "routes")!;
+    const declared = { origin: "declared", status: "confirmed" };
     expect(routes.foreignKeys).toEqual([
-      { columns: ["airline_id"], refTable: "airlines", refColumns: ["airline_id"] },
-      { columns: ["source_airport_id"], refTable: "airports", refColumns: ["airport_id"] },
-      { columns: ["destination_airport_id"], refTable: "airports", refColumns: ["airport_id"] },
+      { columns: ["airline_id"], refTable: "airlines", refColumns: ["airline_id"], ...declared },
+      { columns: ["source_airport_id"], refTable: "airports", refColumns: ["airport_id"], ...declared },
+      { columns: ["destination_airport_id"], refTable: "airports", refColumns: ["airport_id"], ...declared },
     ]);
     const stops = routes.columns.find((c) => c.name === "stops")!;
     expect(stops).toMatchObject({ type: "INTEGER", nullable: false, checks: ["(stops >= 0)"], defaultValue: "0" });
@@ -69,31 +71,53 @@ describe("parseDuckdbDdl", () => {
     expect(warnings).toEqual([{ message: expect.stringContaining("Table log has no primary key"), line: 6 }]);
   });
 
-  it("refuses statements that are not schema definitions, naming the statement and its line", async () => {
-    const insert = await rejection("CREATE TABLE a (x INT);\n\n-- data\nINSERT INTO a VALUES (1);");
-    expect(insert.message).toMatch(/^Statement 2 \(line 4\) is an INSERT: only CREATE TABLE/);
+  it("skips statements that are not schema definitions with a warning naming the line, without running them", async () => {
+    const insert = await parseDuckdbDdl("CREATE TABLE a (x INT PRIMARY KEY);\n\n-- data\nINSERT INTO a VALUES (1);");
+    expect(insert.model.tables.map((t) => t.name)).toEqual(["a"]);
+    expect(insert.warnings).toEqual([{ message: expect.stringMatching(/^Statement 2 \(line 4\) is an INSERT: it was skipped without running it/), line: 4 }]);
 
-    const copy = await rejection("CREATE TABLE a (x INT);\nCOPY a TO '/tmp/sandpiper-should-not-exist.csv';");
-    expect(copy.message).toMatch(/^Statement 2 \(line 2\) is a COPY/);
+    const target = `/tmp/sandpiper-should-not-exist-${process.pid}.csv`;
+    rmSync(target, { force: true });
+    const copy = await parseDuckdbDdl(`CREATE TABLE a (x INT PRIMARY KEY);\nCOPY a TO '${target}';\nCOPY (SELECT 1) TO '${target}';`);
+    expect(copy.warnings.map((w) => [w.line, w.message.slice(0, 34)])).toEqual([
+      [2, "Statement 2 (line 2) is a COPY: it"],
+      [3, "Statement 3 (line 3) is a COPY: it"],
+    ]);
+    expect(existsSync(target)).toBe(false);
 
-    const attach = await rejection("ATTACH '/tmp/other.duckdb' AS other;\nCREATE TABLE a (x INT);");
-    expect(attach.message).toMatch(/^Statement 1 \(line 1\) is an ATTACH/);
+    const other = `/tmp/sandpiper-attach-${process.pid}.duckdb`;
+    rmSync(other, { force: true });
+    const attach = await parseDuckdbDdl(`ATTACH '${other}' AS other;\nCREATE TABLE a (x INT PRIMARY KEY);`);
+    expect(attach.warnings).toEqual([{ message: expect.stringMatching(/^Statement 1 \(line 1\) is an ATTACH: it was skipped/), line: 1 }]);
+    expect(existsSync(other)).toBe(false);
 
-    expect((await rejection("CREATE TABLE a (x INT);\nCREATE VIEW v AS SELECT 1;")).message).toMatch(/is a CREATE VIEW/);
-    expect((await rejection("CREATE TABLE a (x INT);\nSET enable_external_access = true;")).message).toMatch(/is a SET/);
-    expect((await rejection("CREATE TABLE t AS SELECT * FROM range(10);")).message).toMatch(/CREATE TABLE … AS query/);
+    const mixed = await parseDuckdbDdl("CREATE TABLE a (x INT PRIMARY KEY);\nCREATE VIEW v AS SELECT 1;\nSET enable_external_access = true;\nCREATE TABLE t AS SELECT * FROM range(10);\nCREATE INDEX ix ON a (x);");
+    expect(mixed.model.tables.map((t) => t.name)).toEqual(["a"]);
+    expect(mixed.warnings.map((w) => w.line)).toEqual([2, 3, 4, 5]);
+    expect(mixed.warnings[0]!.message).toMatch(/is a CREATE VIEW/);
+    expect(mixed.warnings[1]!.message).toMatch(/is a SET/);
+    expect(mixed.warnings[2]!.message).toMatch(/CREATE TABLE … AS query/);
+    expect(mixed.warnings[3]!.message).toMatch(/CREATE INDEX statement was ignored/);
   });
 
-  it("reports syntax and binder errors with DuckDB's message and the statement's line", async () => {
-    const syntax = await rejection("CREATE TABLE a (x INT);\n\nCREATE TABLE b (y INT,, z INT);");
-    expect(syntax.message).toMatch(/^Statement 2 \(line 3\): Parser Error: syntax error/);
-    expect(syntax.details).toMatchObject({ statement: 2, line: 3 });
+  it("skips statements DuckDB cannot parse or bind with its message and line; the rest imports", async () => {
+    const syntax = await parseDuckdbDdl("CREATE TABLE a (x INT PRIMARY KEY);\n\nCREATE TABLE b (y INT,, z INT);");
+    expect(syntax.model.tables.map((t) => t.name)).toEqual(["a"]);
+    expect(syntax.warnings).toEqual([{ message: expect.stringMatching(/^Statement 2 \(line 3\) was skipped: Parser Error: syntax error/), line: 3 }]);
 
-    const binder = await rejection("CREATE TABLE a (x INT);\nCREATE TABLE b (y INT REFERENCES missing (id));");
-    expect(binder.message).toMatch(/^Statement 2 \(line 2\): Catalog Error: Table with name missing does not exist/);
+    const binder = await parseDuckdbDdl("CREATE TABLE a (x INT PRIMARY KEY);\nCREATE TABLE b (y INT PRIMARY KEY REFERENCES missing (id));");
+    expect(binder.warnings[0]!.message).toMatch(/^Statement 2 \(line 2\) was skipped: Catalog Error: Table with name missing does not exist/);
 
-    const type = await rejection("CREATE TABLE a (x NOT_A_TYPE);");
-    expect(type.message).toMatch(/^Statement 1 \(line 1\): .*NOT_A_TYPE/i);
+    expect((await rejection("CREATE TABLE a (x NOT_A_TYPE);")).message).toMatch(/no tables/);
+  });
+
+  it("reads ALTER TABLE … ADD PRIMARY KEY and refuses a table created twice", async () => {
+    const altered = await parseDuckdbDdl("CREATE TABLE a (x INT NOT NULL, y INT);\nALTER TABLE a ADD PRIMARY KEY (x);\nALTER TABLE a ADD CONSTRAINT fk FOREIGN KEY (y) REFERENCES a (x);");
+    expect(altered.model.tables[0]!.primaryKey).toEqual(["x"]);
+    expect(altered.warnings).toEqual([{ message: expect.stringMatching(/^Statement 3 \(line 3\) was skipped/), line: 3 }]);
+
+    const duplicate = await rejection("CREATE TABLE a (x INT);\n\nCREATE TABLE A (y INT);");
+    expect(duplicate.message).toBe("Table a is created twice (lines 1 and 3): keep one CREATE TABLE a and remove the other.");
   });
 
   it("refuses empty, comment-only, table-less and oversized input with what to do", async () => {
@@ -101,7 +125,7 @@ describe("parseDuckdbDdl", () => {
     expect((await rejection("  \n\t ")).message).toMatch(/empty/i);
     expect((await rejection("-- nothing here\n/* still nothing */")).message).toMatch(/only comments.*CREATE TABLE/);
     expect((await rejection("CREATE SCHEMA s;")).message).toBe("The schema has no tables: paste at least one CREATE TABLE statement.");
-    const big = `CREATE TABLE a (x INT);\n-- ${"x".repeat(2 * 1024 * 1024)}`;
-    expect((await rejection(big)).message).toMatch(/larger than 1 MB/);
+    const big = `CREATE TABLE a (x INT);\n-- ${"x".repeat(6 * 1024 * 1024)}`;
+    expect((await rejection(big)).message).toMatch(/is 6\.0 MB; the limit is 5 MB/);
   });
 });

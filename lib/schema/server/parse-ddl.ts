@@ -1,36 +1,47 @@
 import "server-only";
 import { DuckDBInstance, StatementType, type DuckDBConnection } from "@duckdb/node-api";
 import { ValidationError } from "@/lib/errors";
-import { parseAllowedValues, parseEnumLabels } from "@/lib/schema/checks";
-import type { ColumnModel, ForeignKeyModel, SchemaModel, SchemaWarning, TableModel } from "@/lib/schema/model";
-import { inferSemanticType } from "@/lib/schema/semantic";
+import { parseAllowedValues } from "@/lib/schema/checks";
+import { duplicateTableError, finishSchema, newColumn } from "@/lib/schema/ddl-finish";
+import { MAX_SCHEMA_TEXT_BYTES, validateSchemaText } from "@/lib/schema/input";
+import type { ColumnModel, ForeignKeyModel, ParsedSchema, SchemaModel, SchemaWarning, TableModel } from "@/lib/schema/model";
 import { leadingWords, splitSqlStatements, stripSqlComments, type SqlStatementSpan } from "@/lib/schema/split-sql";
 
 // Turns pasted DuckDB DDL into a SchemaModel. The DDL is untrusted: it runs only in a fresh
 // in-memory DuckDB with file, network and extension access disabled and the configuration
-// locked, after every statement has been checked against an allow-list. DuckDB itself then
-// decides what the DDL means, so the model matches what DuckDB would build.
+// locked, and only statements on an allow-list ever run; everything else is skipped with a
+// warning naming its line, never executed. DuckDB itself then decides what the DDL means, so the
+// model matches what DuckDB would build.
 
-export const MAX_DDL_BYTES = 1024 * 1024;
+export const MAX_DDL_BYTES = MAX_SCHEMA_TEXT_BYTES;
 
-const ACCEPTED = "CREATE TABLE, CREATE SCHEMA, CREATE TYPE, CREATE SEQUENCE and COMMENT ON";
+const ACCEPTED = "CREATE TABLE, CREATE SCHEMA, CREATE TYPE, CREATE SEQUENCE, COMMENT ON and ALTER TABLE";
 
-/** Types the sandbox cannot fill with meaningful values. */
-const UNFILLABLE_TYPE = /(\[\]|^(STRUCT|MAP|UNION|LIST|BLOB|BYTEA|BIT|BITSTRING|VARIANT|GEOMETRY)\b|\[\d+\]$)/i;
-
-export async function parseDuckdbDdl(ddl: string): Promise<{ model: SchemaModel; warnings: SchemaWarning[] }> {
-  if (Buffer.byteLength(ddl, "utf8") > MAX_DDL_BYTES) {
-    throw new ValidationError("The DDL is larger than 1 MB: paste only the CREATE TABLE statements of the schema (no data, no INSERTs).");
-  }
-  if (ddl.trim() === "") {
-    throw new ValidationError("The DDL is empty: paste the CREATE TABLE statements of your schema.");
-  }
+export async function parseDuckdbDdl(input: string): Promise<ParsedSchema> {
+  const ddl = validateSchemaText(input);
   const spans = splitSqlStatements(ddl);
   if (spans.length === 0) {
     throw new ValidationError("The DDL contains only comments: paste at least one CREATE TABLE statement.");
   }
-  spans.forEach((span, i) => checkAllowed(span, i + 1));
-  if (!spans.some((s) => statementKind(s) === "TABLE")) {
+  const warnings: SchemaWarning[] = [];
+  const runnable: Array<{ span: SqlStatementSpan; number: number }> = [];
+  const ignoredIndexes: number[] = [];
+  for (const [i, span] of spans.entries()) {
+    const kind = statementKind(span);
+    if (kind === "INDEX") ignoredIndexes.push(span.line);
+    else if (kind === "CTAS") {
+      warnings.push({ message: `Statement ${i + 1} (line ${span.line}) is a CREATE TABLE … AS query: it was skipped; declare the table's columns instead (CREATE TABLE name (column TYPE, …)).`, line: span.line });
+    } else if (kind === null) {
+      warnings.push({ message: `Statement ${i + 1} (line ${span.line}) is ${describeStatement(span)}: it was skipped without running it (only ${ACCEPTED} statements are read).`, line: span.line });
+    } else runnable.push({ span, number: i + 1 });
+  }
+  if (ignoredIndexes.length > 0) {
+    warnings.push({
+      message: `${ignoredIndexes.length} CREATE INDEX statement${ignoredIndexes.length === 1 ? " was" : "s were"} ignored (line${ignoredIndexes.length === 1 ? "" : "s"} ${ignoredIndexes.join(", ")}): indexes do not change the model.`,
+      line: ignoredIndexes[0],
+    });
+  }
+  if (!runnable.some(({ span }) => statementKind(span) === "TABLE")) {
     throw new ValidationError("The schema has no tables: paste at least one CREATE TABLE statement.");
   }
 
@@ -45,25 +56,38 @@ export async function parseDuckdbDdl(ddl: string): Promise<{ model: SchemaModel;
   });
   const connection = await instance.connect();
   try {
-    await rejectSyntaxErrors(connection, ddl, spans);
-    for (const [i, span] of spans.entries()) await runStatement(connection, span, i + 1);
-    return await readCatalog(connection, spans);
+    const created = new Map<string, number>();
+    for (const { span, number } of runnable) {
+      const name = statementKind(span) === "TABLE" ? createdTableName(span) : null;
+      if (name !== null && created.has(name) && !/^CREATE\s+OR\s+REPLACE\b/i.test(stripSqlComments(span.text)) && !/\bIF\s+NOT\s+EXISTS\b/i.test(leadingWords(span.text, 6).join(" "))) {
+        throw duplicateTableError(name, created.get(name), span.line);
+      }
+      const warning = await runStatement(connection, span, number);
+      if (warning) warnings.push(warning);
+      else if (name !== null && !created.has(name)) created.set(name, span.line);
+    }
+    const read = await readCatalog(connection, spans);
+    warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return finishSchema("duckdb", read.model, [...warnings, ...read.warnings], read.tableLines);
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
-type StatementKind = "TABLE" | "SCHEMA" | "TYPE" | "SEQUENCE" | "COMMENT" | "CTAS" | null;
+type StatementKind = "TABLE" | "SCHEMA" | "TYPE" | "SEQUENCE" | "COMMENT" | "ALTER" | "INDEX" | "CTAS" | null;
 
 function statementKind(span: SqlStatementSpan): StatementKind {
   const w = leadingWords(span.text, 40);
   if (w[0] === "COMMENT" && w[1] === "ON") return "COMMENT";
+  if (w[0] === "ALTER" && w[1] === "TABLE") return "ALTER";
   if (w[0] !== "CREATE") return null;
   let i = 1;
   if (w[i] === "OR" && w[i + 1] === "REPLACE") i += 2;
   if (w[i] === "TEMP" || w[i] === "TEMPORARY" || w[i] === "PERSISTENT") i++;
+  if (w[i] === "UNIQUE" && w[i + 1] === "INDEX") return "INDEX";
   const object = w[i];
+  if (object === "INDEX") return "INDEX";
   if (object === "SCHEMA" || object === "TYPE" || object === "SEQUENCE") return object;
   if (object !== "TABLE") return null;
   i++;
@@ -85,22 +109,6 @@ function describeStatement(span: SqlStatementSpan): string {
   return `${/^[AEIOU]/.test(label) ? "an" : "a"} ${label}`;
 }
 
-function checkAllowed(span: SqlStatementSpan, number: number): void {
-  const kind = statementKind(span);
-  if (kind === "CTAS") {
-    throw new ValidationError(
-      `Statement ${number} (line ${span.line}) is a CREATE TABLE … AS query: declare the table's columns instead (CREATE TABLE name (column TYPE, …)).`,
-      { statement: number, line: span.line },
-    );
-  }
-  if (kind === null) {
-    throw new ValidationError(
-      `Statement ${number} (line ${span.line}) is ${describeStatement(span)}: only ${ACCEPTED} statements are accepted. Remove it and paste the schema only.`,
-      { statement: number, line: span.line },
-    );
-  }
-}
-
 function cleanDuckdbMessage(message: string): string {
   return message
     .replace(/^Failed to (extract statements|prepare statement|execute prepared statement):\s*/i, "")
@@ -110,46 +118,32 @@ function cleanDuckdbMessage(message: string): string {
     .trim();
 }
 
-async function rejectSyntaxErrors(connection: DuckDBConnection, ddl: string, spans: SqlStatementSpan[]): Promise<void> {
-  try {
-    await connection.extractStatements(ddl);
-    return;
-  } catch (wholeError) {
-    for (const [i, span] of spans.entries()) {
-      try {
-        await connection.extractStatements(span.text);
-      } catch (error) {
-        throw new ValidationError(`Statement ${i + 1} (line ${span.line}): ${cleanDuckdbMessage(errorMessage(error))}`, { statement: i + 1, line: span.line });
-      }
-    }
-    throw new ValidationError(`The DDL could not be parsed: ${cleanDuckdbMessage(errorMessage(wholeError))}`);
-  }
-}
-
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function runStatement(connection: DuckDBConnection, span: SqlStatementSpan, number: number): Promise<void> {
+/** Runs one allowed statement; returns a warning instead when DuckDB refuses it. */
+async function runStatement(connection: DuckDBConnection, span: SqlStatementSpan, number: number): Promise<SchemaWarning | null> {
   const where = `Statement ${number} (line ${span.line})`;
+  const skipped = (why: string): SchemaWarning => ({ message: `${where} was skipped: ${why}`, line: span.line });
   try {
     const extracted = await connection.extractStatements(span.text);
-    if (extracted.count !== 1) {
-      throw new ValidationError(`${where} could not be told apart from the next one: end each statement with a semicolon.`, { statement: number, line: span.line });
-    }
+    if (extracted.count !== 1) return skipped("it could not be told apart from the next one; end each statement with a semicolon.");
     const prepared = await extracted.prepare(0);
     const type = prepared.statementType;
-    // COMMENT ON is an ALTER to DuckDB; everything else accepted is a CREATE.
-    const expected = statementKind(span) === "COMMENT" ? StatementType.ALTER : StatementType.CREATE;
+    // COMMENT ON and ALTER TABLE are ALTERs to DuckDB; everything else accepted is a CREATE.
+    const kind = statementKind(span);
+    const expected = kind === "COMMENT" || kind === "ALTER" ? StatementType.ALTER : StatementType.CREATE;
     if (type !== expected) {
       prepared.destroySync();
-      throw new ValidationError(`${where} is ${describeStatement(span)}: only ${ACCEPTED} statements are accepted.`, { statement: number, line: span.line });
+      return skipped(`it is ${describeStatement(span)}; only ${ACCEPTED} statements are read.`);
     }
     await prepared.run();
     prepared.destroySync();
+    return null;
   } catch (error) {
-    if (error instanceof ValidationError) throw error;
-    throw new ValidationError(`${where}: ${cleanDuckdbMessage(errorMessage(error))}`, { statement: number, line: span.line });
+    const message = cleanDuckdbMessage(errorMessage(error));
+    return skipped(/[.!?]$/.test(message) ? message : `${message}.`);
   }
 }
 
@@ -211,7 +205,7 @@ function createdTableName(span: SqlStatementSpan): string | null {
   return modelTableName(schema, table).toLowerCase();
 }
 
-async function readCatalog(connection: DuckDBConnection, spans: SqlStatementSpan[]): Promise<{ model: SchemaModel; warnings: SchemaWarning[] }> {
+async function readCatalog(connection: DuckDBConnection, spans: SqlStatementSpan[]): Promise<{ model: SchemaModel; warnings: SchemaWarning[]; tableLines: Map<string, number> }> {
   const tables = await readRows<CatalogTable>(
     connection,
     `SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE NOT internal ORDER BY table_oid`,
@@ -239,10 +233,6 @@ async function readCatalog(connection: DuckDBConnection, spans: SqlStatementSpan
   }
 
   const warnings: SchemaWarning[] = [];
-  const warn = (message: string, table: string) => {
-    const line = lineOf.get(table.toLowerCase());
-    warnings.push(line === undefined ? { message } : { message, line });
-  };
 
   const byKey = new Map<string, TableModel>();
   const key = (schema: string, table: string) => `${schema}\u0000${table}`;
@@ -266,19 +256,11 @@ async function readCatalog(connection: DuckDBConnection, spans: SqlStatementSpan
     if (!table) continue;
     const length = lengthsOf.get(table.name.toLowerCase())?.get(c.column_name.toLowerCase());
     const type = c.data_type === "VARCHAR" && length !== undefined ? `VARCHAR(${length})` : c.data_type;
-    const column: ColumnModel = {
-      name: c.column_name,
-      type,
+    const column: ColumnModel = newColumn("duckdb", table.name, c.column_name, type, {
       nullable: c.is_nullable,
-      primaryKey: false,
-      unique: false,
-      checks: [],
       defaultValue: c.column_default ?? null,
-      semanticType: inferSemanticType(table.name, c.column_name, type),
       description: c.comment ?? null,
-    };
-    const enumLabels = parseEnumLabels(type);
-    if (enumLabels) column.allowedValues = enumLabels;
+    });
     table.columns.push(column);
   }
 
@@ -322,26 +304,8 @@ async function readCatalog(connection: DuckDBConnection, spans: SqlStatementSpan
     }
   }
 
-  const names = new Set(model.tables.map((t) => t.name));
-  for (const table of model.tables) {
-    for (const column of table.columns) {
-      if (column.allowedValues && ["text", "other", "name", "code"].includes(column.semanticType)) column.semanticType = "category";
-      if (UNFILLABLE_TYPE.test(column.type)) {
-        warn(`Column ${table.name}.${column.name} has type ${column.type}: the sandbox ${column.nullable ? "leaves it NULL" : "cannot fill it with realistic values"}.`, table.name);
-      }
-    }
-    if (table.primaryKey.length === 0) {
-      warn(`Table ${table.name} has no primary key: rows cannot be told apart, and queries that need a key are harder to write.`, table.name);
-    }
-    for (const fk of table.foreignKeys) {
-      if (!names.has(fk.refTable)) {
-        warn(`Table ${table.name} has a foreign key (${fk.columns.join(", ")}) to ${fk.refTable}, which is not in the schema: the sandbox leaves it NULL.`, table.name);
-      } else if (fk.refTable === table.name && fk.columns.some((c) => table.columns.find((x) => x.name === c)?.nullable === false)) {
-        warn(`Table ${table.name} references itself through NOT NULL column(s) ${fk.columns.join(", ")}: the sandbox cannot fill it; make the column nullable.`, table.name);
-      }
-    }
-  }
-  return { model, warnings };
+  const tableLines = new Map(model.tables.map((t) => [t.name, lineOf.get(t.name.toLowerCase())]).filter((e): e is [string, number] => e[1] !== undefined));
+  return { model, warnings, tableLines };
 }
 
 function resolveRefTable(byKey: Map<string, TableModel>, schema: string, refTable: string): string {

@@ -1,45 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/server/client";
-import { recordAudit } from "@/lib/audit/server/audit";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import type { SchemaModel, SchemaWarning } from "@/lib/schema/model";
-import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
-import { getProject } from "@/lib/projects/server/service";
-
-/** Parse pasted DDL and store it as the project's next schema version. Bad DDL stores nothing. */
-export async function ingestDdl(db: Db, projectId: string, ddl: string, userId?: string | null) {
-  await getProject(db, projectId);
-  const { model, warnings } = await parseDuckdbDdl(ddl);
-  const latest = await db.schemaVersion.findFirst({ where: { projectId }, orderBy: { version: "desc" } });
-  if (latest && latest.model === JSON.stringify(model)) {
-    throw new ValidationError(`This DDL describes the same schema as version ${latest.version}; nothing was changed.`);
-  }
-  return db.$transaction(async (tx) => {
-    const last = await tx.schemaVersion.findFirst({ where: { projectId }, orderBy: { version: "desc" }, select: { version: true } });
-    const version = await tx.schemaVersion.create({
-      data: {
-        projectId,
-        version: (last?.version ?? 0) + 1,
-        source: "ddl",
-        dialect: "duckdb",
-        rawText: ddl,
-        model: JSON.stringify(model),
-        warnings: JSON.stringify(warnings),
-        tableCount: model.tables.length,
-        createdById: userId ?? null,
-      },
-    });
-    await recordAudit(tx, {
-      projectId,
-      userId,
-      action: "schema.ingest",
-      entityType: "schema_version",
-      entityId: version.id,
-      summary: `Schema v${version.version}: ${model.tables.length} tables from DDL`,
-    });
-    return { id: version.id, version: version.version, model, warnings };
-  });
-}
+import { applyGlossary } from "@/lib/schema/server/glossary";
 
 export interface SchemaVersionView {
   id: string;
@@ -54,7 +17,9 @@ export interface SchemaVersionView {
 export async function getLatestSchema(db: Db, projectId: string): Promise<SchemaVersionView | null> {
   const v = await db.schemaVersion.findFirst({ where: { projectId }, orderBy: { version: "desc" } });
   if (!v) return null;
-  return toView(v);
+  const view = toView(v);
+  // Descriptions, semantic types, sensitive flags and key decisions carry over by name.
+  return { ...view, model: await applyGlossary(db, projectId, view.model) };
 }
 
 function toView(v: { id: string; version: number; source: string; rawText: string; model: string; warnings: string; createdAt: Date }): SchemaVersionView {
@@ -78,7 +43,8 @@ export async function requireLatestSchema(db: Db, projectId: string): Promise<Sc
 export async function getSchemaVersion(db: Db, projectId: string, versionId: string): Promise<SchemaVersionView> {
   const v = await db.schemaVersion.findFirst({ where: { id: versionId, projectId } });
   if (!v) throw new NotFoundError("This schema version does not exist in this project.");
-  return toView(v);
+  const view = toView(v);
+  return { ...view, model: await applyGlossary(db, projectId, view.model) };
 }
 
 export async function listSchemaVersions(db: Db, projectId: string) {
