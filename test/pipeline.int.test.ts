@@ -45,6 +45,12 @@ describe("the walking skeleton, schema to scorecard", () => {
     expect(after.reviewState).toBe("approved");
     expect(after.revision).toBe(pair.revision + 1);
     expect(await t.db.reviewEvent.count({ where: { pairId: pair.id } })).toBe(1);
+    // Written by the fast path on SQLite and by Prisma on PostgreSQL: both read back the same way.
+    const event = await t.db.reviewEvent.findFirstOrThrow({ where: { pairId: pair.id } });
+    expect(event).toMatchObject({ action: "approve", revision: pair.revision + 1, before: '{"reviewState":"pending"}', after: '{"reviewState":"approved"}' });
+    expect(Math.abs(event.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(after.reviewedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(pair.updatedAt.getTime());
   });
 
   it("executes edited SQL before saving it, and saves nothing when it fails", async () => {

@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/server/migrate";
 import { createDb, type Db } from "@/lib/db/server/client";
+import { closeFastSqlite } from "@/lib/db/server/sqlite-fast";
 
 export const TEST_PG_URL = process.env.SANDPIPER_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
@@ -53,6 +54,7 @@ export async function createTestDb(): Promise<TestDb> {
     url,
     dataDir,
     async cleanup() {
+      closeFastSqlite();
       await db.$disconnect();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/server/client";
+import { getFastSqlite, prepared } from "@/lib/db/server/sqlite-fast";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
 import { isRole, PERMISSIONS, ROLE_LABELS, roleAllows, type Permission, type Role } from "@/lib/auth/policy";
 import type { SessionUser } from "@/lib/auth/server/session";
@@ -10,6 +11,11 @@ export interface ProjectAccess {
 }
 
 export async function getProjectAccess(db: Db, user: SessionUser, projectId: string): Promise<ProjectAccess> {
+  const fast = getFastSqlite(db);
+  if (fast) {
+    const row = prepared(fast, `SELECT role FROM "ProjectMember" WHERE projectId = ? AND userId = ?`).get(projectId, user.id) as { role: string } | undefined;
+    return { role: row && isRole(row.role) ? row.role : null, isStudioAdmin: user.isAdmin };
+  }
   const member = await db.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: user.id } }, select: { role: true } });
   return { role: member && isRole(member.role) ? member.role : null, isStudioAdmin: user.isAdmin };
 }

@@ -4,6 +4,7 @@ import { sealData, unsealData } from "iron-session";
 import type { Db } from "@/lib/db/server/client";
 import { SESSION_TTL_MS } from "@/lib/auth/policy";
 import { loadKeyMaterial } from "@/lib/secrets/server/crypto";
+import { getFastSqlite, prepared, sqliteNow } from "@/lib/db/server/sqlite-fast";
 
 // A session is a random token: the browser holds it sealed (iron-session) in an HttpOnly cookie,
 // the database holds its sha256 and expiry. Logout and expiry are therefore enforced on the
@@ -69,6 +70,21 @@ export async function destroySession(db: Db, cookieValue: string | undefined): P
 export async function resolveApiToken(db: Db, header: string | null): Promise<SessionUser | null> {
   const match = header?.match(/^Bearer\s+(spt_[A-Za-z0-9_-]{20,100})$/);
   if (!match) return null;
+  const fast = getFastSqlite(db);
+  if (fast) {
+    const hit = prepared(fast, `SELECT t.id AS tokenId, t.lastUsedAt, u.id, u.email, u.name, u.isAdmin FROM "ApiToken" t JOIN "User" u ON u.id = t.userId WHERE t.tokenHash = ?`).get(hashToken(match[1])) as
+      | { tokenId: string; lastUsedAt: string | null; id: string; email: string; name: string; isAdmin: number }
+      | undefined;
+    if (!hit) return null;
+    if (!hit.lastUsedAt || Date.now() - Date.parse(hit.lastUsedAt) > 60_000) {
+      try {
+        prepared(fast, `UPDATE "ApiToken" SET lastUsedAt = ? WHERE id = ?`).run(sqliteNow(), hit.tokenId);
+      } catch {
+        // best-effort, as below
+      }
+    }
+    return { id: hit.id, email: hit.email, name: hit.name, isAdmin: !!hit.isAdmin };
+  }
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashToken(match[1]) },
     select: { id: true, lastUsedAt: true, user: { select: { id: true, email: true, name: true, isAdmin: true } } },

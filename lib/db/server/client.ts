@@ -22,7 +22,8 @@ export function createDb(url = getDatabaseUrl()): Db {
   // In WAL mode (set by the migrator), NORMAL survives a crash of the process without an fsync per
   // commit; better-sqlite3 is synchronous, so every fsync would stall the whole server.
   void client.$executeRawUnsafe("PRAGMA synchronous = NORMAL").catch(() => {});
-  return client;
+  // Lets hot paths open their own plain connection to the same file (lib/db/server/sqlite-fast.ts).
+  return Object.assign(client, { sandpiperSqlitePath: getSqlitePath(url) });
 }
 
 /** The process-wide client (one per server or worker process). */

@@ -1,6 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/server/client";
+import type Database from "better-sqlite3";
+import { getFastSqlite, prepared, sqliteNow } from "@/lib/db/server/sqlite-fast";
+import { newRowId } from "@/lib/db/ids";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { getProject } from "@/lib/projects/server/service";
 import { requireActiveSandbox } from "@/lib/sandbox/server/service";
@@ -10,6 +13,45 @@ import { getLintHints, lintQuery } from "@/lib/queries/lint";
 import { getSchemaVersion } from "@/lib/schema/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { REVIEW_STATES, type ReviewState, nextStateFor, type ReviewAction } from "@/lib/review/states";
+
+function noLabel(): ValidationError {
+  return new ValidationError("This pair's SQL has no result on the sandbox, so it cannot be a label. Fix the SQL first.");
+}
+
+/** decidePair on SQLite: the same checks and writes as the Prisma path, as prepared statements. */
+function decidePairSqlite(conn: Database.Database, projectId: string, pairId: string, input: z.infer<typeof decidePairInput>, userId: string | null) {
+  const next = nextStateFor(input.action as ReviewAction);
+  const decide = conn.transaction(() => {
+    const pair = prepared(conn, `SELECT p.revision, p.reviewState, q.resultRowCount FROM "Pair" p JOIN "Query" q ON q.id = p.queryId WHERE p.id = ? AND p.projectId = ?`).get(pairId, projectId) as
+      | { revision: number; reviewState: string; resultRowCount: number | null }
+      | undefined;
+    if (!pair) throw new NotFoundError("This pair does not exist in this project.");
+    if (pair.revision !== input.revision) throw staleRevision();
+    if (input.action === "approve" && pair.resultRowCount === null) throw noLabel();
+    const now = sqliteNow();
+    const updated = prepared(conn, `UPDATE "Pair" SET reviewState = ?, revision = revision + 1, reviewedById = ?, reviewedAt = ?, updatedAt = ? WHERE id = ? AND revision = ?`).run(
+      next,
+      userId,
+      now,
+      now,
+      pairId,
+      input.revision,
+    );
+    if (updated.changes !== 1) throw staleRevision();
+    prepared(conn, `INSERT INTO "ReviewEvent" (id, pairId, userId, action, revision, before, after, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      newRowId(),
+      pairId,
+      userId,
+      input.action,
+      input.revision + 1,
+      JSON.stringify({ reviewState: pair.reviewState }),
+      JSON.stringify({ reviewState: next }),
+      now,
+    );
+  });
+  decide.immediate();
+  return { id: pairId, reviewState: next, revision: input.revision + 1 };
+}
 
 export const listPairsInput = z.object({
   state: z.enum(REVIEW_STATES).optional(),
@@ -93,12 +135,13 @@ export async function getPairDetail(db: Db, projectId: string, pairId: string) {
 
 /** Approve, reject or reopen. The revision the reviewer saw must still be current. */
 export async function decidePair(db: Db, projectId: string, pairId: string, input: z.infer<typeof decidePairInput>, userId?: string | null) {
-  const pair = await db.pair.findFirst({ where: { id: pairId, projectId }, select: { revision: true, reviewState: true, query: { select: { result: true } } } });
+  const fast = getFastSqlite(db);
+  if (fast) return decidePairSqlite(fast, projectId, pairId, input, userId ?? null);
+  // resultRowCount is set exactly when a result is stored; reading it spares loading the result.
+  const pair = await db.pair.findFirst({ where: { id: pairId, projectId }, select: { revision: true, reviewState: true, query: { select: { resultRowCount: true } } } });
   if (!pair) throw new NotFoundError("This pair does not exist in this project.");
   if (pair.revision !== input.revision) throw staleRevision();
-  if (input.action === "approve" && !pair.query.result) {
-    throw new ValidationError("This pair's SQL has no result on the sandbox, so it cannot be a label. Fix the SQL first.");
-  }
+  if (input.action === "approve" && pair.query.resultRowCount === null) throw noLabel();
   const next = nextStateFor(input.action as ReviewAction);
   return db.$transaction(async (tx) => {
     const { count } = await tx.pair.updateMany({
