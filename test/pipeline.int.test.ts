@@ -7,6 +7,7 @@ import { exportDatasetVersion, freezeDatasetVersion, signOffDatasetVersion } fro
 import { ensureBaselineEndpoint, getEvalRun, startEvalRun } from "@/lib/evaluation/server/service";
 import { resolveSandboxPath } from "@/lib/sandbox/server/service";
 import { ConflictError, ValidationError } from "@/lib/errors";
+import { exportAuditEvents, listAuditEvents } from "@/lib/audit/server/service";
 
 let t: TestDb;
 let projectId: string;
@@ -51,6 +52,19 @@ describe("the walking skeleton, schema to scorecard", () => {
     expect(Math.abs(event.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     expect(Math.abs(after.reviewedAt!.getTime() - Date.now())).toBeLessThan(60_000);
     expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(pair.updatedAt.getTime());
+  });
+
+  it("lists review decisions in the project's audit trail and its CSV export", async () => {
+    const { events, actions } = await listAuditEvents(t.db, projectId, {});
+    expect(events.some((e) => e.action === "pair.approve")).toBe(true);
+    expect(actions.find((a) => a.action === "pair.approve")?.count).toBeGreaterThan(0);
+    expect(events.map((e) => e.at)).toEqual([...events.map((e) => e.at)].sort().reverse());
+    const onlyPairs = await listAuditEvents(t.db, projectId, { action: "pair." });
+    expect(onlyPairs.events.length).toBeGreaterThan(0);
+    expect(onlyPairs.events.every((e) => e.action.startsWith("pair."))).toBe(true);
+    const csv = await exportAuditEvents(t.db, projectId, {}, "csv");
+    expect(csv.body.split("\r\n")[0]).toBe("at,user,action,entity_type,entity_id,summary,before,after");
+    expect(csv.body).toContain("pair.approve");
   });
 
   it("executes edited SQL before saving it, and saves nothing when it fails", async () => {

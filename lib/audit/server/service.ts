@@ -14,23 +14,41 @@ export const auditFilterInput = z.object({
 });
 export type AuditFilter = z.infer<typeof auditFilterInput>;
 
+const REVIEW_ACTIONS = ["approve", "reject", "reopen", "edit_question", "edit_sql"];
+
+/**
+ * The audit trail of a project: AuditEvent rows, plus each pair's review history (ReviewEvent rows,
+ * the append-only record of every decision and edit), merged newest first as `pair.<action>`.
+ */
 export async function listAuditEvents(db: Db, projectId: string, filter: Partial<AuditFilter> = {}) {
+  const take = filter.take ?? 200;
+  const createdAt = filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } } : {};
   const where = {
     projectId,
     ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     ...(filter.entityType ? { entityType: filter.entityType } : {}),
     ...(filter.userId ? { userId: filter.userId } : {}),
-    ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } } : {}),
+    ...createdAt,
   };
-  const [events, actions] = await Promise.all([
-    db.auditEvent.findMany({ where, orderBy: { createdAt: "desc" }, take: filter.take ?? 200 }),
+  const reviewActions = REVIEW_ACTIONS.filter((a) => !filter.action || `pair.${a}`.startsWith(filter.action) || filter.action.startsWith(`pair.${a}`));
+  const wantReviews = (!filter.entityType || filter.entityType === "pair") && reviewActions.length > 0;
+  const [events, reviews, actions, reviewCounts] = await Promise.all([
+    db.auditEvent.findMany({ where, orderBy: { createdAt: "desc" }, take }),
+    wantReviews
+      ? db.reviewEvent.findMany({
+          where: { pair: { projectId }, action: { in: reviewActions }, ...(filter.userId ? { userId: filter.userId } : {}), ...createdAt },
+          orderBy: { createdAt: "desc" },
+          take,
+          include: { pair: { select: { question: true } } },
+        })
+      : Promise.resolve([]),
     db.auditEvent.groupBy({ by: ["action"], where: { projectId }, _count: { _all: true } }),
+    db.reviewEvent.groupBy({ by: ["action"], where: { pair: { projectId } }, _count: { _all: true } }),
   ]);
-  const userIds = [...new Set(events.map((e) => e.userId).filter((u): u is string => !!u))];
+  const userIds = [...new Set([...events, ...reviews].map((e) => e.userId).filter((u): u is string => !!u))];
   const users = new Map((await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
-  return {
-    actions: actions.map((a) => ({ action: a.action, count: a._count._all })).sort((a, b) => a.action.localeCompare(b.action)),
-    events: events.map((e) => ({
+  const rows = [
+    ...events.map((e) => ({
       id: e.id,
       at: e.createdAt.toISOString(),
       user: e.userId ? (users.get(e.userId) ?? e.userId) : "system",
@@ -41,6 +59,26 @@ export async function listAuditEvents(db: Db, projectId: string, filter: Partial
       before: e.before ? (JSON.parse(e.before) as unknown) : null,
       after: e.after ? (JSON.parse(e.after) as unknown) : null,
     })),
+    ...reviews.map((r) => ({
+      id: r.id,
+      at: r.createdAt.toISOString(),
+      user: r.userId ? (users.get(r.userId) ?? r.userId) : "system",
+      action: `pair.${r.action}`,
+      entityType: "pair",
+      entityId: r.pairId,
+      summary: `${r.action.replace("_", " ")} → revision ${r.revision}: “${r.pair.question.slice(0, 120)}”`,
+      before: JSON.parse(r.before) as unknown,
+      after: JSON.parse(r.after) as unknown,
+    })),
+  ]
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+    .slice(0, take);
+  return {
+    actions: [
+      ...actions.map((a) => ({ action: a.action, count: a._count._all })),
+      ...reviewCounts.map((a) => ({ action: `pair.${a.action}`, count: a._count._all })),
+    ].sort((a, b) => a.action.localeCompare(b.action)),
+    events: rows,
   };
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@/lib/db/server/client";
 import type { Job } from "@/lib/generated/sqlite/client";
 import { ConflictError, NotFoundError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/server/audit";
 import { clampProgress, decideStaleJob, isTerminal, type JobStatus, type JobView } from "@/lib/jobs/types";
 
 export class JobCancelledError extends Error {
@@ -180,8 +181,11 @@ export async function retryJobLater(db: Db, jobId: string, workerId: string, err
 }
 
 /** Ask a job to stop. A queued job is cancelled at once; a running one stops at its next progress report. */
-export async function requestCancel(db: Db, jobId: string): Promise<Job> {
+export async function requestCancel(db: Db, jobId: string, userId?: string | null): Promise<Job> {
   const job = await getJob(db, jobId);
+  await db.$transaction((tx) =>
+    recordAudit(tx, { projectId: job.projectId, userId, action: "job.cancel", entityType: "job", entityId: job.id, summary: `Asked to cancel ${job.type} (${job.status})` }),
+  );
   if (isTerminal(job.status)) throw new ConflictError(`This job has already ${job.status === "succeeded" ? "finished" : job.status}.`);
   await db.job.updateMany({
     where: { id: jobId, status: "queued" },

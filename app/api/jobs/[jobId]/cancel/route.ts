@@ -4,4 +4,4 @@ import { requestCancel, toJobView } from "@/lib/jobs/server/queue";
 
 export const runtime = "nodejs";
 
-export const POST = jobRoute("pairs.review", async ({ db, params }) => ({ job: toJobView(await requestCancel(db, params.jobId)) }));
+export const POST = jobRoute("pairs.review", async ({ db, user, params }) => ({ job: toJobView(await requestCancel(db, params.jobId, user.id)) }));
