@@ -4,6 +4,8 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import mysql from "mysql2/promise";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { snap, stageLink } from "./helpers";
 
 // Each way a team brings its schema, in one new project: pasted PostgreSQL DDL, an uploaded
@@ -45,7 +47,14 @@ async function importPreview(page: Page, version: number) {
   await expect(page.getByRole("main").getByRole("status")).toContainText(`Saved schema v${version}`);
 }
 
+const MARIA = { host: "127.0.0.1", port: 3306, user: "root", password: "", database: "test" };
+const MARIA_TABLE = `sp_e2e_orders_${Date.now().toString(36)}`;
+
 test.beforeAll(async () => {
+  const maria = await mysql.createConnection(MARIA);
+  await maria.query(`CREATE TABLE ${MARIA_TABLE} (order_id INT PRIMARY KEY, status ENUM('new','paid') NOT NULL, note VARCHAR(40)) COMMENT 'Orders'`);
+  await maria.query(`INSERT INTO ${MARIA_TABLE} VALUES (1, 'new', '${ROW_MARKER}')`);
+  await maria.end();
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   await client.query(`CREATE SCHEMA ${PG_SCHEMA}`);
@@ -56,6 +65,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  const maria = await mysql.createConnection(MARIA);
+  await maria.query(`DROP TABLE IF EXISTS ${MARIA_TABLE}`);
+  await maria.end();
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
@@ -92,6 +104,19 @@ test("a team brings its schema from each source, edits the glossary and sees dri
   await importPreview(page, 2);
   await expect(page.getByRole("main")).not.toContainText(ROW_MARKER);
 
+  // 2b. A DuckDB file with rows: previewed (not imported), nothing of its rows shown.
+  const duckFile = path.join(dir, "support.duckdb");
+  const duck = await DuckDBInstance.create(duckFile);
+  const conn = await duck.connect();
+  await conn.run(`CREATE TABLE agents (agent_id BIGINT PRIMARY KEY, name VARCHAR NOT NULL); INSERT INTO agents VALUES (1, '${ROW_MARKER}'); CHECKPOINT;`);
+  conn.closeSync();
+  duck.closeSync();
+  await page.getByLabel("File", { exact: true }).setInputFiles(duckFile);
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("preview-stats")).toContainText("1 table ·");
+  await expect(page.getByRole("region", { name: "Preview" })).toContainText("duckdb");
+  await expect(page.getByRole("main")).not.toContainText(ROW_MARKER);
+
   // 3. A live PostgreSQL connection (read-only introspection; rows never read).
   await page.getByRole("tab", { name: "Connect" }).click();
   const url = new URL(PG_URL);
@@ -104,6 +129,17 @@ test("a team brings its schema from each source, edits the glossary and sees dri
   await expect(page.getByTestId("preview-stats")).toContainText("2 tables", { timeout: 30_000 });
   await expect(page.getByRole("region", { name: "Preview" })).toContainText("invoices");
   await expect(page.getByRole("region", { name: "Preview" })).not.toContainText(ROW_MARKER);
+
+  // The same for MariaDB.
+  await page.getByLabel("Database", { exact: true }).selectOption("mysql");
+  await page.getByLabel("Port").fill("3306");
+  await page.getByLabel("User").fill("root");
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("region", { name: "Preview" })).toContainText(MARIA_TABLE, { timeout: 30_000 });
+  await expect(page.getByRole("region", { name: "Preview" })).not.toContainText(ROW_MARKER);
+  await page.getByLabel("Database", { exact: true }).selectOption("postgres");
+  await page.getByLabel("Port").fill(url.port || "5432");
+  await page.getByLabel("User").fill(url.username || "postgres");
 
   // A wrong port fails fast with a message, and nothing is stored.
   await page.getByLabel("Port").fill("1");

@@ -84,3 +84,17 @@ describe("getLintHints", () => {
     expect(hints.nullableColumns).not.toContain("airports.id");
   });
 });
+
+describe("NULL ordering of filtered keys", () => {
+  it("does not flag an ORDER BY key that the query filters with IS NOT NULL", async () => {
+    const { analyzeSql } = await import("@/lib/queries/server/analyze");
+    const hints = { nullableColumns: ["countries.dafif_code"], uniqueColumns: ["countries.name"] };
+    const filtered = "SELECT dafif_code, count(*) AS n FROM countries WHERE dafif_code IS NOT NULL GROUP BY dafif_code ORDER BY n DESC, dafif_code ASC LIMIT 5";
+    const unfiltered = "SELECT dafif_code, count(*) AS n FROM countries GROUP BY dafif_code ORDER BY n DESC, dafif_code ASC LIMIT 5";
+    const a = await analyzeSql(filtered);
+    const b = await analyzeSql(unfiltered);
+    if (!a.ok || !b.ok) throw new Error("did not parse");
+    expect(lintQuery(filtered, a.features, { hints }).map((f) => f.code)).not.toContain("nulls_order_unspecified");
+    expect(lintQuery(unfiltered, b.features, { hints }).map((f) => f.code)).toContain("nulls_order_unspecified");
+  });
+});

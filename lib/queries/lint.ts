@@ -151,7 +151,13 @@ export function lintQuery(
       message: "SELECT * ties the result to the column order of the schema; name the columns the question asks for.",
     });
   }
-  const unspecifiedNulls = top.orderBy.filter((o) => !o.nullsExplicit && matchesColumn(o.key, hints?.nullableColumns, features.tables));
+  const code = stripSqlLiterals(sql);
+  // A key filtered with IS NOT NULL cannot be NULL, whatever the schema says.
+  const filteredOut = (key: string) => {
+    const column = key.split(".").pop()!.replace(/"/g, "");
+    return new RegExp(`(^|[^\\w.])("?\\w+"?\\.)?"?${column.replace(/[^\w]/g, "")}"?\\s+IS\\s+NOT\\s+NULL\\b`, "i").test(code);
+  };
+  const unspecifiedNulls = top.orderBy.filter((o) => !o.nullsExplicit && matchesColumn(o.key, hints?.nullableColumns, features.tables) && !filteredOut(o.key));
   if (unspecifiedNulls.length > 0) {
     flags.push({
       code: "nulls_order_unspecified",

@@ -19,6 +19,10 @@ interface Preview {
   currentVersion: number | null;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 const TABS = [
   { key: "ddl", label: "Paste DDL" },
   { key: "file", label: "Upload a file" },
@@ -261,7 +265,7 @@ export function ImportPanel({ projectId, exampleDdl }: { projectId: string; exam
             <span className="font-semibold text-slate-900">Preview</span>
             <Badge tone="teal">{preview.dialect}</Badge>
             <span className="text-slate-600" data-testid="preview-stats">
-              {preview.stats.tables} tables · {preview.stats.columns} columns · {preview.stats.declaredForeignKeys} declared foreign keys · {preview.stats.suggestedForeignKeys} suggested
+              {plural(preview.stats.tables, "table")} · {plural(preview.stats.columns, "column")} · {plural(preview.stats.declaredForeignKeys, "declared foreign key")} · {preview.stats.suggestedForeignKeys} suggested
             </span>
           </div>
           {preview.warnings.length > 0 && (
