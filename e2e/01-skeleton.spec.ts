@@ -39,6 +39,21 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await expect(page.getByText("Rows per table").first()).toBeVisible();
   await expect(page.getByRole("heading", { name: "routes" })).toBeVisible();
   await snap(page, "03-sandbox");
+  // The validation report proves every constraint by a query; the browser pages through rows.
+  await page.getByRole("link", { name: "Validation report" }).click();
+  await expect(page.getByTestId("report-summary")).toContainText(/(\d+) of \1 checks passed/);
+  await expect(page.locator('[data-testid="report-check"][data-status="failed"]')).toHaveCount(0);
+  await snap(page, "03b-sandbox-report");
+  await page.goBack();
+  await page.getByRole("link", { name: "Browse tables" }).click();
+  await page.getByRole("combobox", { name: "Table" }).selectOption("airports");
+  await expect(page.getByTestId("browse-count")).toContainText("of 150");
+  await page.getByRole("button", { name: "name", exact: true }).click();
+  await page.getByLabel("Filter").fill("International");
+  await expect(page.getByTestId("browse-row").first()).toContainText("International");
+  await snap(page, "03c-sandbox-browse");
+  await page.goBack();
+  await page.goBack();
 
   await stageLink(page, /Queries/).click();
   await page.getByRole("button", { name: "Generate queries" }).click();

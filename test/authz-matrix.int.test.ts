@@ -51,6 +51,8 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/queries": "project:pairs.review",
   "POST /api/projects/[projectId]/questions": "project:pairs.review",
   "POST /api/projects/[projectId]/sandbox": "project:pipeline.build",
+  "GET /api/projects/[projectId]/sandbox/report": "project:project.view",
+  "GET /api/projects/[projectId]/sandbox/rows": "project:project.view",
   "POST /api/projects/[projectId]/schema": "project:pipeline.build",
   "POST /api/projects/[projectId]/schema/commit": "project:pipeline.build",
   "POST /api/projects/[projectId]/schema/preview": "project:pipeline.build",

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { getLatestSchema } from "@/lib/schema/server/service";
 import { listSandboxes, previewSandbox } from "@/lib/sandbox/server/service";
@@ -6,6 +7,7 @@ import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { ResultTable } from "@/components/ui/result-table";
+import { buttonClass } from "@/components/ui/button";
 import { SandboxForm } from "./sandbox-form";
 
 export const dynamic = "force-dynamic";
@@ -25,7 +27,22 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
   const maxRows = active ? Math.max(1, ...Object.values(active.rowCounts)) : 1;
   return (
     <>
-      <PageHeader title="Sandbox" description="A synthetic DuckDB database with your schema, filled with realistic rows that respect primary keys, foreign keys, NOT NULL and CHECK constraints. The same seed always gives the same rows." />
+      <PageHeader
+        title="Sandbox"
+        description="A synthetic DuckDB database with your schema, filled with realistic rows that respect primary keys, foreign keys, NOT NULL and CHECK constraints. The same seed always gives the same rows."
+        actions={
+          active ? (
+            <>
+              <Link href={`/projects/${projectId}/sandbox/report`} className={buttonClass("secondary")}>
+                Validation report
+              </Link>
+              <Link href={`/projects/${projectId}/sandbox/browse`} className={buttonClass("secondary")}>
+                Browse tables
+              </Link>
+            </>
+          ) : undefined
+        }
+      />
       <div className="grid gap-6 xl:grid-cols-[340px_minmax(0,1fr)]">
         <Card title="Generate a sandbox">
           {!allowed ? <p className="text-sm text-slate-600">Only a data lead or an admin can generate sandboxes.</p> : schema ? <SandboxForm projectId={projectId} activeJob={activeJob} /> : <p className="text-sm text-slate-600">Save a schema first: the sandbox is built from it.</p>}
