@@ -88,7 +88,13 @@ describe("secrets never leave the server", () => {
   it("is absent from every GET response and every export", async () => {
     const leaks: string[] = [];
     for (const route of routes.filter((r) => r.method === "GET")) {
-      const queries = route.key.endsWith("/export") ? ["format=fireworks_rft", "format=fireworks_sft"] : route.key.endsWith("/audit") ? ["", "format=csv", "format=json"] : [""];
+      const queries = route.key.endsWith("/export")
+        ? ["format=fireworks_rft", "format=fireworks_sft"]
+        : route.key.endsWith("/audit")
+          ? ["", "format=csv", "format=json"]
+          : route.key.endsWith("/sandbox/rows")
+            ? ["table=airports", "table=routes&filter=sk-"]
+            : [""];
       for (const query of queries) {
         const res = await callRoute(route, { ids, cookie, query });
         expect(res.status, `${route.key}?${query}: ${res.text.slice(0, 200)}`).toBeLessThan(400);
