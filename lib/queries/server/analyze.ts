@@ -24,7 +24,8 @@ export type SqlAnalysis =
 // configuration locked so nothing passed through the parser can loosen that.
 const globalForParser = globalThis as unknown as { sandpiperSqlParser?: Promise<DuckDBInstance> };
 
-function getParserInstance(): Promise<DuckDBInstance> {
+/** The shared parse-only DuckDB instance (used by query analysis and schema drift). */
+export function getParserInstance(): Promise<DuckDBInstance> {
   if (!globalForParser.sandpiperSqlParser) {
     globalForParser.sandpiperSqlParser = DuckDBInstance.create(":memory:", {
       enable_external_access: "false",

@@ -1,5 +1,5 @@
 import "server-only";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { getParserInstance } from "@/lib/queries/server/analyze";
 import type { Db } from "@/lib/db/server/client";
 import { recordAudit } from "@/lib/audit/server/audit";
 import { NotFoundError } from "@/lib/errors";
@@ -14,27 +14,8 @@ import { describeChangedElements, diffSchemas, groupDiff, isEmptyDiff, type Diff
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ast = any;
 
-const globalForParser = globalThis as unknown as { sandpiperDriftParser?: Promise<DuckDBInstance> };
-
-function getParser(): Promise<DuckDBInstance> {
-  if (!globalForParser.sandpiperDriftParser) {
-    globalForParser.sandpiperDriftParser = DuckDBInstance.create(":memory:", {
-      enable_external_access: "false",
-      autoload_known_extensions: "false",
-      autoinstall_known_extensions: "false",
-      threads: "1",
-      max_memory: "64MB",
-      lock_configuration: "true",
-    }).catch((error: unknown) => {
-      globalForParser.sandpiperDriftParser = undefined;
-      throw error;
-    });
-  }
-  return globalForParser.sandpiperDriftParser;
-}
-
 async function parseStatements(sql: string): Promise<Ast[] | null> {
-  const instance = await getParser();
+  const instance = await getParserInstance();
   const connection = await instance.connect();
   try {
     const reader = await connection.runAndReadAll("SELECT json_serialize_sql($1::VARCHAR)", [sql]);
