@@ -1,19 +1,8 @@
-import { expect, test, type Browser } from "@playwright/test";
-import { snap, stageLink } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { snap, stageLink, signInNewContext } from "./helpers";
 
 // Runs after 01-skeleton (same studio database): the admin created there invites people, and
 // each sees only what their role allows.
-
-async function signIn(browser: Browser, email: string, password: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
-  return { context, page };
-}
 
 async function invite(page: import("@playwright/test").Page, email: string, role: string): Promise<string> {
   await page.getByLabel("Email").fill(email);
@@ -23,7 +12,7 @@ async function invite(page: import("@playwright/test").Page, email: string, role
 }
 
 test("an admin invites an analyst and a viewer; each sees what their role allows", async ({ browser }) => {
-  const admin = await signIn(browser, "dana@example.com", "correct horse battery");
+  const admin = await signInNewContext(browser);
   await admin.page.getByRole("link", { name: /Flights analytics/ }).click();
   await stageLink(admin.page, "Members").click();
   const analystLink = await invite(admin.page, "ana@example.com", "Analyst");

@@ -1,22 +1,11 @@
-import { expect, test, type Browser } from "@playwright/test";
-import { snap } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { snap, signInNewContext } from "./helpers";
 
 // Runs after 01-skeleton and 02-roles (same studio database): the OpenFlights schema of
 // "Flights analytics" drawn as an ER diagram.
 
-async function signIn(browser: Browser, email: string, password: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
-  return { context, page };
-}
-
 test("the schema explorer draws the tables, opens a table's details and finds a table", async ({ browser }) => {
-  const { context, page } = await signIn(browser, "dana@example.com", "correct horse battery");
+  const { context, page } = await signInNewContext(browser);
   await page.getByRole("link", { name: /Flights analytics/ }).click();
   await expect(page).toHaveURL(/\/projects\/[^/]+/);
   const projectUrl = page.url().match(/^.*\/projects\/[^/?#]+/)![0];

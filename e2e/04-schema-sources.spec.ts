@@ -6,7 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import mysql from "mysql2/promise";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { snap, stageLink } from "./helpers";
+import { signIn, snap, stageLink } from "./helpers";
 
 // Each way a team brings its schema, in one new project: pasted PostgreSQL DDL, an uploaded
 // SQLite file with rows, a live PostgreSQL connection, a DESCRIBE export; then the glossary and
@@ -32,14 +32,6 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_customer ON tickets (customer_id);
 `;
-
-async function signIn(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("dana@example.com");
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
-}
 
 async function importPreview(page: Page, version: number) {
   await expect(page.getByTestId("preview-stats")).toBeVisible({ timeout: 30_000 });

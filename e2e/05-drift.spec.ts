@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { OPENFLIGHTS_DDL } from "../lib/demo/openflights";
-import { snap, stageLink } from "./helpers";
+import { signIn, snap, stageLink } from "./helpers";
 
 // Re-importing the OpenFlights schema of "Flights analytics" (built by 01-skeleton) with a
 // renamed column and a dropped table: the drift page lists the change and the queries and pairs
@@ -16,10 +16,7 @@ function withDrift(ddl: string): string {
 }
 
 test("a renamed column and a dropped table are flagged where they are used", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("dana@example.com");
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page);
   await page.getByRole("link", { name: /Flights analytics/ }).click();
   await stageLink(page, /Schema/).click();
 
