@@ -23,10 +23,11 @@ function route(key: string): ApiRoute {
   return routes.find((r) => r.key === key)!;
 }
 
-async function upload(file: Blob, name: string, kind: string) {
+async function upload(file: Blob, name: string, kind: string, dialect?: string) {
   const form = new FormData();
   form.set("file", new File([file], name));
   form.set("kind", kind);
+  if (dialect) form.set("dialect", dialect);
   const req = new Request(`http://studio.test/api/projects/${ids.projectId}/schema/upload`, { method: "POST", headers: { cookie, host: "studio.test" }, body: form });
   const res = await route("POST /api/projects/[projectId]/schema/upload").handler(req, { params: Promise.resolve({ projectId: ids.projectId }) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> & { error?: { message: string } } };
@@ -92,6 +93,9 @@ describe("schema import", () => {
     const notUtf8 = await upload(new Blob([Buffer.from([0x43, 0x52, 0xff, 0xfe, 0x00, 0x41])]), "schema.sql", "ddl");
     expect(notUtf8.status).toBe(400);
     expect(notUtf8.json.error?.message).toMatch(/UTF-8/);
+    const badDialect = await upload(new Blob(["CREATE TABLE a (id INT);"]), "schema.sql", "ddl", "klingon");
+    expect(badDialect.status).toBe(400);
+    expect(badDialect.json.error?.message).toMatch(/settings are not valid/);
     const wrongType = await upload(new Blob(["hello"]), "notes.txt", "database");
     expect(wrongType.status).toBe(400);
     expect(uploadsLeft()).toEqual([]);

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { projectRoute } from "@/lib/auth/server/route";
 import { ValidationError } from "@/lib/errors";
-import { assertSchemaFileName, previewSchemaFile, previewSchemaImport } from "@/lib/schema/server/ingest";
+import { assertSchemaFileName, previewSchemaFile, previewSchemaImport, schemaSourceInput } from "@/lib/schema/server/ingest";
 import { withUploadedFile } from "@/lib/schema/server/read-db-file";
 
 export const runtime = "nodejs";
@@ -34,8 +34,9 @@ export const POST = projectRoute("pipeline.build", async ({ req, db, user, param
     } catch {
       throw new ValidationError("The file is not UTF-8 text. Save it as UTF-8 and upload it again.");
     }
-    const input = kind === "ddl" ? { source: "ddl" as const, dialect: (String(form.get("dialect") ?? "auto") as "auto"), text } : { source: "describe" as const, format: "auto" as const, text };
-    return previewSchemaImport(db, params.projectId, input, user.id);
+    const parsed = schemaSourceInput.safeParse(kind === "ddl" ? { source: "ddl", dialect: String(form.get("dialect") ?? "auto"), text } : { source: "describe", format: "auto", text });
+    if (!parsed.success) throw new ValidationError(`The upload's settings are not valid: ${parsed.error.issues[0]?.message ?? "unknown field"}.`);
+    return previewSchemaImport(db, params.projectId, parsed.data, user.id);
   }
   assertSchemaFileName(file.name);
   const dir = path.join(os.tmpdir(), "sandpiper-uploads");
