@@ -39,6 +39,8 @@ describe("durable jobs", () => {
     const { job: queued } = await enqueueJob(t.db, { type: "never-claimed" });
     expect((await requestCancel(t.db, queued.id)).status).toBe("cancelled");
     await expect(requestCancel(t.db, queued.id)).rejects.toBeInstanceOf(ConflictError);
+    // One audit event for the cancel that happened, none for the refused one.
+    expect(await t.db.auditEvent.count({ where: { action: "job.cancel", entityId: queued.id } })).toBe(1);
 
     let steps = 0;
     const worker = startWorker({

@@ -183,15 +183,16 @@ export async function retryJobLater(db: Db, jobId: string, workerId: string, err
 /** Ask a job to stop. A queued job is cancelled at once; a running one stops at its next progress report. */
 export async function requestCancel(db: Db, jobId: string, userId?: string | null): Promise<Job> {
   const job = await getJob(db, jobId);
-  await db.$transaction((tx) =>
-    recordAudit(tx, { projectId: job.projectId, userId, action: "job.cancel", entityType: "job", entityId: job.id, summary: `Asked to cancel ${job.type} (${job.status})` }),
-  );
   if (isTerminal(job.status)) throw new ConflictError(`This job has already ${job.status === "succeeded" ? "finished" : job.status}.`);
-  await db.job.updateMany({
-    where: { id: jobId, status: "queued" },
-    data: { status: "cancelled", activeKey: null, cancelRequested: true, finishedAt: new Date(), message: "Cancelled." , error: "Cancelled by a user before it started." },
+  // The flag and its audit event are written together; a queued job is cancelled at once.
+  await db.$transaction(async (tx) => {
+    await tx.job.updateMany({
+      where: { id: jobId, status: "queued" },
+      data: { status: "cancelled", activeKey: null, cancelRequested: true, finishedAt: new Date(), message: "Cancelled.", error: "Cancelled by a user before it started." },
+    });
+    await tx.job.updateMany({ where: { id: jobId, status: "running" }, data: { cancelRequested: true, message: "Cancelling…" } });
+    await recordAudit(tx, { projectId: job.projectId, userId, action: "job.cancel", entityType: "job", entityId: job.id, summary: `Asked to cancel ${job.type} (${job.status})` });
   });
-  await db.job.updateMany({ where: { id: jobId, status: "running" }, data: { cancelRequested: true, message: "Cancelling…" } });
   return getJob(db, jobId);
 }
 
