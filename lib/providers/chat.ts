@@ -23,9 +23,22 @@ export interface ChatCompletion {
   finishReason?: string;
 }
 
+/** A JSON schema the answer must follow (structured output). */
+export interface JsonSchemaFormat {
+  /** Letters, digits, "_" and "-", at most 64 characters (what OpenAI and Fireworks accept). */
+  name: string;
+  /**
+   * Written for strict decoding: every object lists all its properties in `required` and sets
+   * `additionalProperties: false`.
+   */
+  schema: Record<string, unknown>;
+}
+
 export interface CompleteOptions {
   temperature?: number;
   maxTokens?: number;
+  /** Constrains the answer to JSON following this schema; the answer is still returned as text. */
+  jsonSchema?: JsonSchemaFormat;
 }
 
 export interface ChatClient {

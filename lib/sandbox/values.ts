@@ -1,10 +1,10 @@
 import { parseNumericBounds, type NumericBounds } from "@/lib/schema/checks";
 import type { ColumnModel, TableModel } from "@/lib/schema/model";
 import { COUNTRIES, CITY_NAMES, COUNTRY_NAMES, findCountry, type Place } from "@/lib/sandbox/places";
+import { createFaker, type FakeSource } from "@/lib/sandbox/fake";
 import type { Rng } from "@/lib/sandbox/random";
 import {
-  ADJECTIVES, AIRCRAFT, AIRLINE_PREFIXES, AIRLINE_SUFFIXES, AIRPORT_SUFFIXES, CALLSIGN_WORDS, CATEGORY_VOCABULARIES,
-  COMPANY_SUFFIXES, COMPANY_WORDS, CURRENCIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, LOREM, NOUNS, STREETS,
+  AIRCRAFT, AIRLINE_PREFIXES, AIRLINE_SUFFIXES, AIRPORT_SUFFIXES, CALLSIGN_WORDS, CATEGORY_VOCABULARIES, CURRENCIES,
   TABLE_CATEGORY_VOCABULARIES,
 } from "@/lib/sandbox/words";
 
@@ -76,6 +76,13 @@ export interface RowState {
 /** State shared by the generators of one table (e.g. a per-table order of a vocabulary). */
 export interface TableContext {
   aircraftOrder?: (readonly [string, string, string])[];
+  /** The table's faker instance, seeded from the sandbox seed (created on first use when absent). */
+  faker?: FakeSource;
+}
+
+function fakerOf(context: TableContext): FakeSource {
+  context.faker ??= createFaker(1);
+  return context.faker;
 }
 
 export function createRowState(): RowState {
@@ -169,20 +176,12 @@ function codeLength(table: string, w: string[], parsed: ParsedType): number {
   return n;
 }
 
-function personName(rng: Rng, row: RowState): { first: string; last: string } {
-  const first = (row.values.get("__first") as string | undefined) ?? rng.pickSkewed(FIRST_NAMES, 1.3);
-  const last = (row.values.get("__last") as string | undefined) ?? rng.pickSkewed(LAST_NAMES, 1.3);
+function personName(row: RowState, faker: FakeSource): { first: string; last: string } {
+  const first = (row.values.get("__first") as string | undefined) ?? faker.person.firstName();
+  const last = (row.values.get("__last") as string | undefined) ?? faker.person.lastName();
   row.values.set("__first", first);
   row.values.set("__last", last);
   return { first, last };
-}
-
-function sentence(rng: Rng, min: number, max: number): string {
-  const n = rng.int(min, max);
-  const parts: string[] = [];
-  for (let i = 0; i < n; i++) parts.push(rng.pick(LOREM));
-  const s = parts.join(" ");
-  return s.charAt(0).toUpperCase() + s.slice(1) + ".";
 }
 
 /** The finite set a column's values come from, when there is one (used for unique draws). */
@@ -237,22 +236,35 @@ export interface ColumnGenerator {
   next(rng: Rng, row: RowState, rowIndex: number): SqlValue;
 }
 
-export function createColumnGenerator(table: TableModel, column: ColumnModel, context: TableContext = {}): ColumnGenerator {
+export interface ColumnGeneratorOptions {
+  /** NULL share for this column; replaces the per-column default. */
+  nullRate?: number;
+  /** Query constants to mix in (about one value in five), fuzzed around: numbers ±1 step, dates ±1 day. */
+  constants?: readonly SqlValue[];
+}
+
+/** Default NULL share of a nullable column that is not a key. */
+export const DEFAULT_NULL_RATE = 0.04;
+
+export function createColumnGenerator(table: TableModel, column: ColumnModel, context: TableContext = {}, options: ColumnGeneratorOptions = {}): ColumnGenerator {
   const parsed = parseColumnType(column.type);
   const bounds = parseNumericBounds(column.checks, column.name);
   const w = words(column.name);
   const t = bareTable(table.name);
   const raw = rawGenerator(table, column, parsed, bounds, w, t, context);
-  let nullRate = 0.04;
-  if (column.allowedValues?.length === 1) nullRate = 0.75;
+  let nullRate = DEFAULT_NULL_RATE;
+  if (parsed.kind === "unsupported") nullRate = 1;
+  else if (options.nullRate !== undefined) nullRate = Math.min(1, Math.max(0, options.nullRate));
+  else if (column.allowedValues?.length === 1) nullRate = 0.75;
   else if (w.includes("alias")) nullRate = 0.6;
-  else if (parsed.kind === "unsupported") nullRate = 1;
+  const constants = (options.constants ?? []).filter((v) => v !== null);
   return {
     parsed,
     bounds,
     nullRate,
     next(rng, row, rowIndex) {
-      const value = fitToType(raw(rng, row, rowIndex), parsed, bounds, rng);
+      const drawn = constants.length > 0 && rng.chance(0.2) ? fuzzConstant(rng.pick(constants), parsed, rng) : raw(rng, row, rowIndex);
+      const value = fitToType(drawn, parsed, bounds, rng);
       row.values.set(column.name, value);
       return value;
     },
@@ -260,6 +272,27 @@ export function createColumnGenerator(table: TableModel, column: ColumnModel, co
 }
 
 type RawGenerator = (rng: Rng, row: RowState, rowIndex: number) => SqlValue;
+
+/**
+ * A constant of the project's queries, or a value next to it: a query that is right only by
+ * coincidence (`>` where `>=` was meant, a hard-coded count) then gives another answer.
+ */
+export function fuzzConstant(value: SqlValue, parsed: ParsedType, rng: Rng): SqlValue {
+  const shift = rng.pick([-1, 0, 0, 1]);
+  if (value === null || shift === 0) return value;
+  if (parsed.kind === "integer" || parsed.kind === "decimal" || parsed.kind === "float") {
+    const n = typeof value === "number" ? value : Number(value);
+    if (!Number.isFinite(n)) return value;
+    const step = parsed.kind === "integer" ? 1 : Math.max(Math.abs(n) * 0.01, parsed.kind === "decimal" ? Math.pow(10, -(parsed.scale ?? 0)) : 0.01);
+    return n + shift * step;
+  }
+  if ((parsed.kind === "date" || parsed.kind === "timestamp") && typeof value === "string") {
+    const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : `${value.replace(" ", "T")}Z`);
+    if (Number.isNaN(ms)) return value;
+    return parsed.kind === "date" ? isoDate(ms + shift * DAY_MS) : isoTimestamp(ms + shift * DAY_MS);
+  }
+  return value;
+}
 
 function rawGenerator(table: TableModel, column: ColumnModel, parsed: ParsedType, bounds: NumericBounds, w: string[], t: string, context: TableContext): RawGenerator {
   const has = (...xs: string[]) => xs.some((x) => w.includes(x));
@@ -292,9 +325,10 @@ function rawGenerator(table: TableModel, column: ColumnModel, parsed: ParsedType
     case "city":
       return (rng, row) => pickPlace(rng, row).city;
     case "email":
-      return (rng, row, i) => {
-        const { first, last } = personName(rng, row);
-        return `${first}.${last}${i % 7 === 0 ? "" : rng.int(1, 999)}@${rng.pick(EMAIL_DOMAINS)}`.toLowerCase();
+      return (rng, row) => {
+        const faker = fakerOf(context);
+        const { first, last } = personName(row, faker);
+        return faker.internet.email({ firstName: first, lastName: last }).toLowerCase();
       };
     case "code":
       return codeGenerator(parsed, w, t, context);
@@ -318,10 +352,10 @@ function rawGenerator(table: TableModel, column: ColumnModel, parsed: ParsedType
     case "boolean":
       return (rng) => (parsed.kind === "string" ? rng.pick(["Y", "N"]) : rng.chance(0.5));
     case "text":
-      return textGenerator(w, parsed);
+      return textGenerator(w, t, parsed, context);
     default:
       if (parsed.kind === "integer" || parsed.kind === "decimal" || parsed.kind === "float") return numberGenerator(parsed, w);
-      return textGenerator(w, parsed);
+      return textGenerator(w, t, parsed, context);
   }
 }
 
@@ -356,15 +390,16 @@ function codeGenerator(parsed: ParsedType, w: string[], t: string, context: Tabl
 
 function nameGenerator(w: string[], t: string, context: TableContext): RawGenerator {
   const has = (...xs: string[]) => xs.some((x) => w.includes(x));
+  const faker = fakerOf(context);
   if (has("callsign")) return (rng) => rng.pickSkewed(CALLSIGN_WORDS, 1.2);
   if (has("username", "login", "handle")) {
     return (rng, row, i) => {
-      const { first, last } = personName(rng, row);
+      const { first, last } = personName(row, faker);
       return `${first.charAt(0)}${last}${i}`.toLowerCase();
     };
   }
-  if (has("first", "firstname", "given")) return (rng, row) => personName(rng, row).first;
-  if (has("last", "lastname", "surname", "family")) return (rng, row) => personName(rng, row).last;
+  if (has("first", "firstname", "given")) return (rng, row) => personName(row, faker).first;
+  if (has("last", "lastname", "surname", "family")) return (rng, row) => personName(row, faker).last;
   if (/airline|carrier/.test(t)) {
     if (has("alias")) return (rng) => `${rng.pick(AIRLINE_PREFIXES)} ${rng.pick(["Group", "Holdings", "International", "Regional"])}`;
     return (rng, row) => {
@@ -376,22 +411,28 @@ function nameGenerator(w: string[], t: string, context: TableContext): RawGenera
   if (/plane|aircraft|equipment/.test(t)) return (rng, row, rowIndex) => pickAircraft(rng, row, rowIndex, t, context)[0];
   if (PERSON_TABLES.test(t) || PERSON_COLUMNS.test(w.join("_"))) {
     return (rng, row) => {
-      const { first, last } = personName(rng, row);
+      const { first, last } = personName(row, faker);
       return `${first} ${last}`;
     };
   }
-  if (has("title")) return (rng) => `${rng.pick(ADJECTIVES)} ${rng.pick(NOUNS)}${rng.chance(0.3) ? "s" : ""}`;
-  if (/product|item|article|goods|sku/.test(t)) return (rng) => `${rng.pick(ADJECTIVES)} ${rng.pick(NOUNS)}`;
-  if (/compan|supplier|vendor|organi|firm|business|brand|partner|merchant|publisher/.test(t)) {
-    return (rng) => `${rng.pick(COMPANY_WORDS)} ${rng.pick(COMPANY_SUFFIXES)}`;
+  if (has("title")) {
+    if (/song|track|album|music/.test(t)) return () => faker.music.songName();
+    if (/job|position|role/.test(t)) return () => faker.person.jobTitle();
+    return () => faker.book.title();
   }
+  if (/product|item|article|goods|sku/.test(t)) return () => faker.commerce.productName();
+  if (/compan|supplier|vendor|organi|firm|business|brand|partner|merchant|publisher|customer|client|account/.test(t)) {
+    return () => faker.company.name();
+  }
+  if (/department|team|division/.test(t)) return () => faker.commerce.department();
   if (/store|shop|branch|office|warehouse|hotel|restaurant/.test(t)) return (rng, row) => `${pickPlace(rng, row).city} ${titleCase(t.replace(/s$/, ""))}`;
-  if (has("label")) return (rng) => `${rng.pick(ADJECTIVES)} ${rng.pick(NOUNS)}`;
-  return (rng) => `${rng.pick(COMPANY_WORDS)} ${rng.pick(NOUNS)}`;
+  if (has("label")) return () => `${faker.commerce.productAdjective()} ${faker.commerce.product()}`;
+  return () => `${faker.company.buzzAdjective()} ${faker.commerce.product()}`.replace(/\b[a-z]/g, (c) => c.toUpperCase());
 }
 
-function textGenerator(w: string[], parsed: ParsedType): RawGenerator {
+function textGenerator(w: string[], t: string, parsed: ParsedType, context: TableContext): RawGenerator {
   const has = (...xs: string[]) => xs.some((x) => w.includes(x));
+  const faker = fakerOf(context);
   if (has("tz", "tzdb", "timezone", "zone")) return (rng, row) => pickPlace(rng, row).country.tzdb;
   if (has("equipment", "aircraft")) {
     return (rng) => {
@@ -399,15 +440,21 @@ function textGenerator(w: string[], parsed: ParsedType): RawGenerator {
       return Array.from(new Set(Array.from({ length: n }, () => rng.pickSkewed(AIRCRAFT, 1.5)[1]))).join(" ");
     };
   }
-  if (has("address", "street")) return (rng) => `${rng.int(1, 999)} ${rng.pick(STREETS)}`;
-  if (has("phone", "mobile", "fax")) return (rng) => `+1-${rng.int(200, 989)}-${rng.int(200, 999)}-${pad(rng.int(0, 9999), 4)}`;
-  if (has("url", "website", "homepage", "link")) return (rng) => `https://www.${rng.pick(COMPANY_WORDS).toLowerCase()}.example.com`;
+  if (has("address", "street")) return () => faker.location.streetAddress();
+  if (has("phone", "mobile", "fax")) return () => faker.phone.number({ style: "national" });
+  if (has("url", "website", "homepage", "link")) return () => faker.internet.url();
+  if (has("job", "occupation", "position", "profession")) return () => faker.person.jobTitle();
+  if (has("department")) return () => faker.commerce.department();
+  if (has("color", "colour")) return () => faker.color.human();
   if (has("codeshare")) return () => "Y";
   if (parsed.length !== undefined && parsed.length <= 12) return (rng) => letters(rng, Math.min(parsed.length!, 4));
-  if (has("description", "comment", "comments", "note", "notes", "body", "summary", "message", "content", "remarks", "review", "bio")) {
-    return (rng) => sentence(rng, 5, 14);
+  if (has("description", "summary")) {
+    if (/product|item|article|goods|sku/.test(t)) return () => faker.commerce.productDescription();
+    return () => faker.company.catchPhrase();
   }
-  return (rng) => titleCase(`${rng.pick(LOREM)} ${rng.pick(LOREM)}`);
+  if (has("bio")) return () => faker.person.bio();
+  if (has("comment", "comments", "note", "notes", "body", "message", "content", "remarks", "review")) return () => faker.hacker.phrase();
+  return () => titleCase(faker.lorem.words(2));
 }
 
 function moneyGenerator(parsed: ParsedType, w: string[]): RawGenerator {

@@ -1,22 +1,6 @@
 // Built-in word lists for fake values. Small on purpose: values should repeat enough that a
 // query filtering on a literal ("airlines in Germany", "status = 'shipped'") finds rows.
 
-export const FIRST_NAMES = [
-  "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
-  "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen",
-  "Daniel", "Lisa", "Matthew", "Nancy", "Anthony", "Sandra", "Mark", "Ana", "Luis", "Emily",
-  "Wei", "Mei", "Hiroshi", "Yuki", "Arjun", "Priya", "Ahmed", "Fatima", "Olga", "Ivan",
-  "Sofia", "Lucas", "Emma", "Noah", "Amara", "Kwame", "Chloe", "Mateo", "Ingrid", "Lars",
-] as const;
-
-export const LAST_NAMES = [
-  "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-  "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-  "Lee", "Perez", "Thompson", "White", "Harris", "Clark", "Lewis", "Walker", "Young", "Allen",
-  "Wang", "Li", "Zhang", "Chen", "Tanaka", "Sato", "Kim", "Park", "Nguyen", "Singh",
-  "Patel", "Khan", "Ivanov", "Novak", "Muller", "Schmidt", "Rossi", "Dubois", "Silva", "Okafor",
-] as const;
-
 export const AIRLINE_PREFIXES = [
   "Air", "Trans", "Sky", "Blue", "Royal", "Pacific", "Atlantic", "Nordic", "Global", "Star",
   "Sun", "Jet", "Aero", "Continental", "Southern", "Northern", "Eastern", "Western", "Coastal", "Alpine",
@@ -50,33 +34,6 @@ export const AIRCRAFT: readonly (readonly [string, string, string])[] = [
   ["Sukhoi Superjet 100", "SU9", "SU95"], ["Comac C919", "919", "C919"], ["Tupolev Tu-204", "T20", "T204"], ["Antonov An-148", "A81", "A148"],
   ["De Havilland Twin Otter", "DHT", "DHC6"], ["Airbus A310", "310", "A310"], ["Boeing 767-400", "764", "B764"], ["Airbus A318", "318", "A318"],
 ];
-
-export const COMPANY_WORDS = [
-  "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Apex", "Summit", "Pinnacle", "Vertex",
-  "Northwind", "Contoso", "Fabrikam", "Tailspin", "Evergreen", "Redwood", "Bluewater", "Ironclad", "Brightside", "Keystone",
-] as const;
-
-export const COMPANY_SUFFIXES = ["Inc", "Ltd", "Group", "Corp", "Holdings", "Partners", "Systems", "Trading", "Labs", "Co"] as const;
-
-export const ADJECTIVES = [
-  "Classic", "Deluxe", "Compact", "Premium", "Smart", "Ultra", "Eco", "Pro", "Mini", "Grand",
-  "Rapid", "Silent", "Vintage", "Modern", "Rustic", "Bold", "Fresh", "Urban", "Solar", "Nordic",
-] as const;
-
-export const NOUNS = [
-  "Chair", "Lamp", "Backpack", "Kettle", "Speaker", "Jacket", "Notebook", "Blender", "Monitor", "Bicycle",
-  "Camera", "Watch", "Sofa", "Desk", "Helmet", "Tent", "Mug", "Printer", "Router", "Drill",
-] as const;
-
-export const LOREM = [
-  "quick", "service", "delivery", "quality", "order", "customer", "request", "update", "review", "issue",
-  "product", "shipment", "payment", "account", "support", "feedback", "report", "schedule", "change", "note",
-  "great", "late", "damaged", "excellent", "standard", "urgent", "follow", "up", "with", "the",
-] as const;
-
-export const STREETS = ["Main St", "Oak Ave", "Maple Dr", "Park Rd", "Cedar Ln", "High St", "Station Rd", "Lake View", "Hill St", "Church Rd"] as const;
-
-export const EMAIL_DOMAINS = ["example.com", "mail.example.org", "example.net", "corp.example.com"] as const;
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "BRL", "AUD", "CAD", "CHF"] as const;
 

@@ -1,6 +1,6 @@
 // A local stand-in for an OpenAI-compatible chat-completions endpoint, for tests and demos
-// without network access. It checks what real endpoints check (Bearer key, model, JSON body) and
-// answers in the same shapes, including OpenAI-style error bodies.
+// without network access. It checks what real endpoints check (Bearer key, model, JSON body,
+// the shape of response_format) and answers in the same shapes, including OpenAI-style error bodies.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -14,7 +14,10 @@ export interface StandInBehaviour {
   apiKey: string;
   /** Models that exist; any other gets 404 model_not_found. Default ["test-model"]. */
   models: string[];
-  /** Produces the assistant's content. Default: echoes "SELECT 1". */
+  /**
+   * Produces the assistant's content. Default: echoes "SELECT 1". `body` is the parsed request, so
+   * a handler can answer a structured-output request (`body.response_format`) with JSON.
+   */
   answer: (messages: StandInMessage[], body: Record<string, unknown>) => string | Promise<string>;
   /** Fail this many requests first (counted across all requests since the behaviour was set). */
   failFirst: number;
@@ -117,6 +120,10 @@ export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}
     }
     const problem = validate(body);
     if (problem) return reply(400, () => sendError(res, 400, problem, "invalid_request_error", null));
+    const formatProblem = validateResponseFormat(body);
+    if (formatProblem) {
+      return reply(400, () => sendError(res, 400, formatProblem.message, "invalid_request_error", formatProblem.code, formatProblem.param));
+    }
     if (!behaviour.models.includes(body.model as string)) {
       return reply(404, () =>
         sendError(res, 404, `The model \`${String(body.model)}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found"),
@@ -196,6 +203,110 @@ function validate(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+interface FormatProblem {
+  message: string;
+  param: string;
+  code: string | null;
+}
+
+/**
+ * `response_format` as OpenAI checks it: a known type; for "json_schema" a name and a schema
+ * object, and with `strict: true` the subset strict decoding needs (an object at the root,
+ * `additionalProperties: false` and every property required on each object); for "json_object"
+ * the word "json" somewhere in the messages.
+ */
+function validateResponseFormat(body: Record<string, unknown>): FormatProblem | undefined {
+  const format = body.response_format;
+  if (format === undefined || format === null) return undefined;
+  const problem = (message: string, param: string, code: string | null = null): FormatProblem => ({ message, param, code });
+  if (typeof format !== "object" || Array.isArray(format)) {
+    return problem("Invalid type for 'response_format': expected an object.", "response_format", "invalid_type");
+  }
+  const { type, json_schema: jsonSchema } = format as { type?: unknown; json_schema?: unknown };
+  if (type === undefined) return problem("Missing required parameter: 'response_format.type'.", "response_format.type", "missing_required_parameter");
+  if (type !== "text" && type !== "json_object" && type !== "json_schema") {
+    return problem(
+      `Invalid value: ${JSON.stringify(type)}. Supported values are: 'json_object', 'json_schema', and 'text'.`,
+      "response_format.type",
+      "invalid_value",
+    );
+  }
+  if (type === "json_object") {
+    const mentionsJson = (body.messages as StandInMessage[]).some((m) => /json/i.test(m.content));
+    return mentionsJson
+      ? undefined
+      : problem("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages");
+  }
+  if (type !== "json_schema") return undefined;
+  if (typeof jsonSchema !== "object" || jsonSchema === null || Array.isArray(jsonSchema)) {
+    return problem("Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema", "missing_required_parameter");
+  }
+  const { name, schema, strict } = jsonSchema as { name?: unknown; schema?: unknown; strict?: unknown };
+  if (typeof name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
+    return problem(
+      "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$' and is at most 64 characters.",
+      "response_format.json_schema.name",
+      "invalid_value",
+    );
+  }
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    return problem(
+      "Missing required parameter: 'response_format.json_schema.schema' (a JSON schema object).",
+      "response_format.json_schema.schema",
+      "missing_required_parameter",
+    );
+  }
+  if (strict !== undefined && strict !== null && typeof strict !== "boolean") {
+    return problem("Invalid type for 'response_format.json_schema.strict': expected a boolean.", "response_format.json_schema.strict", "invalid_type");
+  }
+  if (strict !== true) return undefined;
+  const root = schema as Record<string, unknown>;
+  if (root.type !== "object") {
+    return problem(
+      `Invalid schema for response_format '${name}': schema must be a JSON Schema of 'type: "object"', got 'type: ${JSON.stringify(root.type)}'.`,
+      "response_format",
+      "invalid_json_schema",
+    );
+  }
+  const strictProblem = strictSchemaProblem(root, []);
+  return strictProblem
+    ? problem(`Invalid schema for response_format '${name}': ${strictProblem}`, "response_format", "invalid_json_schema")
+    : undefined;
+}
+
+function strictSchemaProblem(node: unknown, context: string[]): string | undefined {
+  if (typeof node !== "object" || node === null || Array.isArray(node)) return undefined;
+  const schema = node as Record<string, unknown>;
+  const where = `In context=(${context.map((c) => `'${c}'`).join(", ")})`;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const properties = typeof schema.properties === "object" && schema.properties !== null ? (schema.properties as Record<string, unknown>) : undefined;
+  if (types.includes("object") || properties) {
+    if (schema.additionalProperties !== false) return `${where}, 'additionalProperties' is required to be supplied and to be false.`;
+    const required = Array.isArray(schema.required) ? schema.required : [];
+    const missing = Object.keys(properties ?? {}).filter((key) => !required.includes(key));
+    if (missing.length > 0) {
+      return `${where}, 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
+    }
+    for (const [key, child] of Object.entries(properties ?? {})) {
+      const found = strictSchemaProblem(child, [...context, "properties", key]);
+      if (found) return found;
+    }
+  }
+  if (schema.items !== undefined) {
+    const found = strictSchemaProblem(schema.items, [...context, "items"]);
+    if (found) return found;
+  }
+  for (const keyword of ["anyOf", "$defs", "definitions"] as const) {
+    const value = schema[keyword];
+    if (typeof value !== "object" || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const found = strictSchemaProblem(child, [...context, keyword, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function countTokens(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
@@ -215,6 +326,6 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   res.end(JSON.stringify(payload));
 }
 
-function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null): void {
-  sendJson(res, status, { error: { message, type, param: null, code } });
+function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null, param: string | null = null): void {
+  sendJson(res, status, { error: { message, type, param, code } });
 }

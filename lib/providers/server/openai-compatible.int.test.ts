@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ProviderError } from "@/lib/errors";
+import { ProviderError, ValidationError } from "@/lib/errors";
 import { createChatClient } from "@/lib/providers/server/openai-compatible";
 import { startOpenAiStandIn, type OpenAiStandIn } from "@/test/stand-ins/openai-server";
 
@@ -128,5 +128,84 @@ describe("createChatClient against the stand-in", () => {
     );
     expect(error.message).toMatch(/Could not reach 127\.0\.0\.1:9/);
     expect(error.message).not.toContain(KEY);
+  });
+
+  describe("structured output", () => {
+    const schema = {
+      type: "object",
+      properties: { rows: { type: "array", items: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false } } },
+      required: ["rows"],
+      additionalProperties: false,
+    };
+
+    it("sends the schema as response_format json_schema, strict, and returns the JSON answer as text", async () => {
+      standIn.configure({
+        answer: (_messages, body) => {
+          const format = body.response_format as { json_schema?: { name?: string } } | undefined;
+          return JSON.stringify({ rows: [{ city: `from ${format?.json_schema?.name}` }] });
+        },
+      });
+      const out = await client().complete([{ role: "user", content: "One city, as JSON." }], { jsonSchema: { name: "cities", schema } });
+      expect(JSON.parse(out.text)).toEqual({ rows: [{ city: "from cities" }] });
+      expect(standIn.requests[0]!.body).toMatchObject({
+        response_format: { type: "json_schema", json_schema: { name: "cities", schema, strict: true } },
+      });
+    });
+
+    it("sends no response_format without a schema", async () => {
+      await client().complete([{ role: "user", content: "q" }]);
+      expect(standIn.requests[0]!.body).not.toHaveProperty("response_format");
+    });
+
+    it("refuses an invalid schema name before sending anything", async () => {
+      const error = await client()
+        .complete([{ role: "user", content: "q" }], { jsonSchema: { name: "rows of main.people", schema } })
+        .then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toMatch(/schema name "rows of main\.people" is not valid/);
+      expect(standIn.requests).toHaveLength(0);
+    });
+
+    it("reports a schema the endpoint cannot decode strictly as a rejected request, without retrying", async () => {
+      const loose = { type: "object", properties: { rows: { type: "array", items: { type: "string" } } } };
+      const error = await failure(client().complete([{ role: "user", content: "q" }], { jsonSchema: { name: "loose", schema: loose } }));
+      expect(error.message).toMatch(/rejected the request \(400\).*'additionalProperties' is required to be supplied and to be false/);
+      expect(error.message).not.toContain(KEY);
+      expect(standIn.requests).toHaveLength(1);
+    });
+  });
+});
+
+describe("the stand-in's response_format checks", () => {
+  async function post(responseFormat: unknown, content = "q"): Promise<{ status: number; error: { message: string; param: string | null } }> {
+    const response = await fetch(`${standIn.url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ model: "sql-7b", messages: [{ role: "user", content }], response_format: responseFormat }),
+    });
+    const body = (await response.json()) as { error: { message: string; param: string | null } };
+    return { status: response.status, error: body.error };
+  }
+
+  it("rejects json_schema without a schema object", async () => {
+    const out = await post({ type: "json_schema", json_schema: { name: "x", schema: "not an object" } });
+    expect(out.status).toBe(400);
+    expect(out.error).toMatchObject({ param: "response_format.json_schema.schema" });
+    expect(out.error.message).toMatch(/json_schema\.schema/);
+  });
+
+  it("rejects json_schema without json_schema, an unknown type, and a strict schema with an optional property", async () => {
+    expect((await post({ type: "json_schema" })).error.param).toBe("response_format.json_schema");
+    expect((await post({ type: "xml" })).error.message).toMatch(/Supported values are/);
+    const optional = { type: "object", properties: { a: { type: "string" }, b: { type: "string" } }, required: ["a"], additionalProperties: false };
+    const out = await post({ type: "json_schema", json_schema: { name: "x", schema: optional, strict: true } });
+    expect(out.status).toBe(400);
+    expect(out.error.message).toMatch(/Missing 'b'/);
+  });
+
+  it("asks for the word JSON in the messages with json_object, and accepts a well-formed request", async () => {
+    expect((await post({ type: "json_object" })).status).toBe(400);
+    expect((await post({ type: "json_object" }, "Answer in JSON.")).status).toBe(200);
+    expect((await post({ type: "text" })).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 import "server-only";
 import { ProviderError, ValidationError } from "@/lib/errors";
-import type { ChatClient, ChatCompletion, ChatMessage, CompleteOptions } from "@/lib/providers/chat";
+import type { ChatClient, ChatCompletion, ChatMessage, CompleteOptions, JsonSchemaFormat } from "@/lib/providers/chat";
 import { redactSecrets, registerSecret } from "@/lib/redact";
 
 // Client for any endpoint speaking the OpenAI chat-completions protocol (OpenAI, Fireworks'
@@ -48,6 +48,7 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
       messages,
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
+      ...(options.jsonSchema ? { response_format: responseFormat(options.jsonSchema) } : {}),
     });
     let lastError: ProviderError | undefined;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
@@ -100,6 +101,27 @@ export function createChatClient(config: ChatClientConfig): ChatClient {
   }
 
   return { model, complete };
+}
+
+const SCHEMA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Structured output as `{ type: "json_schema", json_schema: { name, schema, strict: true } }`.
+ * OpenAI documents only this shape. Fireworks documents it too (its structured-output guide
+ * uses it, and its API reference leaves the `json_schema` object open, so `strict` is accepted);
+ * Fireworks' other form, `{ type: "json_object", schema }`, is its own extension that OpenAI
+ * and most OpenAI-compatible servers reject. One shape then works on every endpoint we target.
+ */
+function responseFormat(format: JsonSchemaFormat): Record<string, unknown> {
+  if (!SCHEMA_NAME.test(format.name)) {
+    throw new ValidationError(
+      `The structured-output schema name "${format.name.slice(0, 80)}" is not valid: use letters, digits, "_" and "-", at most 64 characters.`,
+    );
+  }
+  if (typeof format.schema !== "object" || format.schema === null || Array.isArray(format.schema)) {
+    throw new ValidationError(`The structured-output schema "${format.name}" must be a JSON schema object.`);
+  }
+  return { type: "json_schema", json_schema: { name: format.name, schema: format.schema, strict: true } };
 }
 
 function parseCompletion(

@@ -9,6 +9,7 @@ import { ValidationError } from "@/lib/errors";
 import type { SchemaModel } from "@/lib/schema/model";
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
 import { quoteIdent, quoteTable } from "@/lib/sandbox/ddl";
+import { findCountry } from "@/lib/sandbox/places";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-sandbox-"));
@@ -105,8 +106,9 @@ describe("generateSandboxFile", () => {
   it("keeps every key, NOT NULL, CHECK and foreign key", async () => {
     await expectIntegrity(first, model);
     await withReadOnly(first, async (run) => {
-      // The sandbox declares the same constraints, so DuckDB enforces them too.
-      expect(await count(run, `SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'`)).toBe(5);
+      // The sandbox declares keys and checks, so DuckDB enforces them too; foreign keys are proven by query instead.
+      expect(await count(run, `SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'`)).toBe(5);
+      expect(await count(run, `SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'`)).toBe(0);
       expect(await count(run, `SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'CHECK'`)).toBe(6);
     });
   });
@@ -122,6 +124,23 @@ describe("generateSandboxFile", () => {
       expect(await count(run, `SELECT count(*) FROM airports WHERE length(iata) <> 3 OR length(icao) <> 4`)).toBe(0);
       // equipment names planes by their IATA code
       expect(await count(run, `SELECT count(*) FROM routes r JOIN planes p ON list_contains(string_split(r.equipment, ' '), p.iata)`)).toBeGreaterThan(1000);
+    });
+  });
+
+  it("keeps related columns consistent: a city lies in its row's country, a country's codes are its own", async () => {
+    await withReadOnly(first, async (run) => {
+      const airports = (await run(`SELECT city, country, tz_db FROM airports WHERE city IS NOT NULL AND country IS NOT NULL`)) as string[][];
+      expect(airports.length).toBeGreaterThan(500);
+      const wrong = airports.filter(([city, country, tz]) => {
+        const c = findCountry(country!);
+        return !c || !c.cities.some((x) => x.name === city) || (tz !== null && tz !== c.tzdb);
+      });
+      expect(wrong).toEqual([]);
+      const countries = (await run(`SELECT name, iso_code FROM countries WHERE iso_code IS NOT NULL`)) as string[][];
+      expect(countries.filter(([name, iso]) => findCountry(name!)?.iso2 !== iso)).toEqual([]);
+      // Text drawn from the built-in lists never gets a numeric suffix at demo sizes.
+      expect(await count(run, `SELECT count(*) FROM countries WHERE regexp_matches(name, ' [0-9]+$')`)).toBe(0);
+      expect(await count(run, `SELECT count(DISTINCT name) FROM airlines`)).toBeGreaterThan(100);
     });
   });
 

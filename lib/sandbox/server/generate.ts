@@ -7,11 +7,12 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { ValidationError } from "@/lib/errors";
 import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from "@/lib/schema/model";
 import { quoteIdent, quoteTable, renderSandboxDdl } from "@/lib/sandbox/ddl";
-import { isSameForeignKey, planFillOrder, type DeferredForeignKey } from "@/lib/sandbox/plan";
-import { createRng, type Rng } from "@/lib/sandbox/random";
+import { createFaker } from "@/lib/sandbox/fake";
+import { isSameForeignKey, planFillOrder, type DeferredForeignKey, type FillPlan } from "@/lib/sandbox/plan";
+import { createRng, hashString, type Rng } from "@/lib/sandbox/random";
 import {
   createColumnGenerator, createRowState, getVocabulary, setRowCountry, toSqlText, uniqueFallback,
-  type ColumnGenerator, type SqlValue, type TableContext,
+  type ColumnGenerator, type ParsedType, type RowState, type SqlValue, type TableContext,
 } from "@/lib/sandbox/values";
 
 // Builds a sandbox: a DuckDB file with the model's schema, filled with fake rows that satisfy
@@ -25,6 +26,12 @@ export interface GenerateSandboxOptions {
   rowsPerTable?: Record<string, number>;
   /** Rows for tables not in rowsPerTable (default 200). */
   defaultRows?: number;
+  /** Share of NULLs in nullable columns that are not keys (default: per column, about 4%). */
+  nullRate?: number;
+  /** Per-column NULL shares, keyed "table.column". */
+  columnNullRates?: Record<string, number>;
+  /** Constants of the project's queries, keyed "table.column": mixed into the values, slightly fuzzed (test-suite variants). */
+  constants?: Record<string, SqlValue[]>;
   onProgress?: (pct: number, message: string) => Promise<void> | void;
   isCancelled?: () => Promise<boolean> | boolean;
 }
@@ -36,7 +43,6 @@ export interface GenerateSandboxResult {
 }
 
 const STAGE_TABLE = "__sandpiper_stage";
-const ROW_COLUMN = "__sandpiper_row";
 const MAX_ROWS_PER_TABLE = 5_000_000;
 
 export async function generateSandboxFile(model: SchemaModel, opts: GenerateSandboxOptions): Promise<GenerateSandboxResult> {
@@ -87,7 +93,13 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
     for (const table of plan.order) {
       if (await cancelled()) throw new Error("Cancelled");
       const target = rowTargets.get(table.name) ?? defaultRows;
-      const count = await fillTable(connection, table, target, createRng(opts.seed).fork(`table:${table.name}`), plan.deferred, plan.dangling);
+      const count = await fillTable(connection, table, target, createRng(opts.seed).fork(`table:${table.name}`), plan, {
+        seed: opts.seed,
+        nullRate: opts.nullRate,
+        columnNullRates: opts.columnNullRates,
+        constants: opts.constants,
+        isCancelled: cancelled,
+      });
       rowCounts[table.name] = count;
       filled.add(table.name);
       // DuckDB cannot update a row that other tables already reference, so a deferred key is
@@ -106,6 +118,8 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
       await report(2 + (90 * doneRows) / totalRows, `Filled ${table.name} (${count} rows)`);
     }
     if (await cancelled()) throw new Error("Cancelled");
+    await report(93, "Checking every foreign key");
+    await verifyForeignKeys(connection, model, plan);
 
     await report(94, "Writing the sandbox file");
     await connection.run("CHECKPOINT");
@@ -127,6 +141,25 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
     connection?.closeSync();
     instance?.closeSync();
     if (!completed) await removeLeftovers(dir, path.basename(tempPath));
+  }
+}
+
+/** Proves every foreign key with an anti-join; a single orphan means a generator bug, so the build fails. */
+async function verifyForeignKeys(connection: DuckDBConnection, model: SchemaModel, plan: FillPlan): Promise<void> {
+  const tables = new Set(model.tables.map((t) => t.name));
+  for (const table of model.tables) {
+    for (const fk of table.foreignKeys) {
+      if (!tables.has(fk.refTable) || plan.dangling.some((d) => d.table === table.name && isSameForeignKey(d.foreignKey, fk))) continue;
+      const notNull = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(" AND ");
+      const join = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i]!)} = c.${quoteIdent(c)}`).join(" AND ");
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*) FROM ${quoteTable(table.name)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.refTable)} p WHERE ${join})`,
+      );
+      const orphans = Number(reader.getRows()[0]![0]);
+      if (orphans > 0) {
+        throw new Error(`${orphans} row(s) of ${table.name} (${fk.columns.join(", ")}) point at no row of ${fk.refTable}; the sandbox was not saved.`);
+      }
+    }
   }
 }
 
@@ -162,6 +195,28 @@ async function hashFile(p: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** Rows generated one by one in JavaScript per table; a larger table repeats them with fresh keys. */
+export const TEMPLATE_ROWS = 8192;
+/** Parents read into JavaScript for keys that other columns depend on (a row's country). */
+const ENTITY_PARENT_LIMIT = 50_000;
+const TEMPLATE_TEXT = "__sandpiper_tpl_text";
+const TEMPLATE = "__sandpiper_tpl";
+const ROW = "__sandpiper_i";
+/** Types a template keeps typed; other types (strings, enums, user types) are cast on insert. */
+const TYPED_TEMPLATE_KINDS = new Set(["integer", "decimal", "float", "boolean", "date", "timestamp", "time", "uuid", "interval"]);
+
+export interface FillOptions {
+  seed: number;
+  /** Share of NULLs in nullable non-key columns and nullable foreign keys (default: per column, about 4%). */
+  nullRate?: number;
+  /** Per-column overrides, keyed "table.column". */
+  columnNullRates?: Record<string, number>;
+  /** Values to mix in around the constants of the project's queries, keyed "table.column" (test-suite variants). */
+  constants?: Record<string, SqlValue[]>;
+  isCancelled: () => Promise<boolean>;
+}
+
+/** A key to a parent drawn from the parent's keys in JavaScript: other columns of the row depend on it. */
 interface ForeignKeySource {
   foreignKey: ForeignKeyModel;
   /** Column positions in the table, in foreignKey.columns order. */
@@ -173,15 +228,93 @@ interface ForeignKeySource {
   cursor: number;
 }
 
-async function readParentKeys(connection: DuckDBConnection, fk: ForeignKeyModel): Promise<string[][]> {
+/** A key drawn inside DuckDB: the parent's keys in a per-seed order, the child picks a position. */
+interface SqlForeignKey {
+  foreignKey: ForeignKeyModel;
+  positions: number[];
+  alias: string;
+  count: number;
+  oneToOne: boolean;
+  nullable: boolean;
+  salt: number;
+  /** An earlier key to the same parent table: both rarely point at the same row. */
+  sibling?: SqlForeignKey;
+}
+
+/** Uniform double in [0, 1) from the row number and a salt (DuckDB's hash is stable across runs). */
+function uniformSql(salt: number): string {
+  return `((hash(${ROW}, ${salt}::UBIGINT) >> 11)::DOUBLE / 9007199254740992.0)`;
+}
+
+function saltOf(seed: number, table: string, purpose: string): number {
+  return hashString(`${seed}:${table}:${purpose}`);
+}
+
+async function readParentKeys(connection: DuckDBConnection, fk: ForeignKeyModel, limit?: number): Promise<string[][]> {
   const cols = fk.refColumns.map(quoteIdent).join(", ");
   const notNull = fk.refColumns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(" AND ");
   const asText = fk.refColumns.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR)`).join(", ");
   // Ordered by the typed key, so "earlier" means what it means in the parent table.
   const reader = await connection.runAndReadAll(
-    `SELECT ${asText} FROM (SELECT DISTINCT ${cols} FROM ${quoteTable(fk.refTable)} WHERE ${notNull}) ORDER BY ${cols}`,
+    `SELECT ${asText} FROM (SELECT DISTINCT ${cols} FROM ${quoteTable(fk.refTable)} WHERE ${notNull}) ORDER BY ${cols}${limit ? ` LIMIT ${limit}` : ""}`,
   );
   return reader.getRowsJson() as string[][];
+}
+
+/** The parent's distinct keys numbered 0…n-1 in an order fixed by the seed; returns n. */
+async function createParentKeyTable(connection: DuckDBConnection, fk: ForeignKeyModel, alias: string, salt: number): Promise<number> {
+  const cols = fk.refColumns.map(quoteIdent);
+  const notNull = cols.map((c) => `${c} IS NOT NULL`).join(" AND ");
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${alias} AS
+     SELECT CAST(row_number() OVER (ORDER BY hash(${cols.join(", ")}, ${salt}::UBIGINT), ${cols.join(", ")}) - 1 AS BIGINT) AS rn,
+            ${cols.map((c, j) => `${c} AS k${j}`).join(", ")}
+     FROM (SELECT DISTINCT ${cols.join(", ")} FROM ${quoteTable(fk.refTable)} WHERE ${notNull})`,
+  );
+  return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${alias}`)).getRows()[0]![0]);
+}
+
+/**
+ * SQL for a value of a unique column past the template rows: a sequence that does not repeat
+ * within the type's room, or NULL when there is none (the row is then dropped if NOT NULL).
+ */
+function uniqueFallbackSql(column: ColumnModel, parsed: ParsedType, template: string, salt: number): string {
+  const type = column.type;
+  switch (parsed.kind) {
+    case "integer":
+      return (parsed.max ?? 0) > 2_000_000_000 ? `CAST(1000000000 + ${ROW} AS ${type})` : `TRY_CAST(${ROW} + 1 AS ${type})`;
+    case "decimal":
+    case "float":
+      return `TRY_CAST(100000 + ${ROW} AS ${type})`;
+    case "date":
+      return `CAST(DATE '1970-01-01' + CAST(${ROW} AS INTEGER) AS ${type})`;
+    case "timestamp":
+      return `CAST(TIMESTAMP '2000-01-01' + to_seconds(${ROW}) AS ${type})`;
+    case "uuid": {
+      const h = `md5(CAST(${salt} AS VARCHAR) || ':' || CAST(${ROW} AS VARCHAR))`;
+      return `CAST(substr(${h}, 1, 8) || '-' || substr(${h}, 9, 4) || '-4' || substr(${h}, 14, 3) || '-a' || substr(${h}, 18, 3) || '-' || substr(${h}, 21, 12) AS UUID)`;
+    }
+    case "string": {
+      const length = parsed.length;
+      if (length !== undefined && length <= 6) {
+        // An affine permutation of the code space: distinct for every row below 26^length, and
+        // not alphabetical, so codes look drawn rather than counted.
+        const room = Math.pow(26, length);
+        const x = `((${ROW} * 7919 + ${salt % room}) % ${room})`;
+        const chars = Array.from({ length }, (_, k) => `chr(CAST(65 + (${x} // ${Math.pow(26, length - 1 - k)}) % 26 AS INTEGER))`);
+        return `CASE WHEN ${ROW} < ${room} THEN ${chars.join(" || ")} END`;
+      }
+      const suffix = `CAST(${ROW} + 1 AS VARCHAR)`;
+      if (column.semanticType === "email") {
+        const v = `regexp_replace(CAST(${template} AS VARCHAR), '@', '.' || ${suffix} || '@')`;
+        return length === undefined ? v : `CASE WHEN length(${v}) <= ${length} THEN ${v} END`;
+      }
+      const v = `CAST(${template} AS VARCHAR) || ' ' || ${suffix}`;
+      return length === undefined ? v : `right(${v}, ${length})`;
+    }
+    default:
+      return "NULL";
+  }
 }
 
 async function fillTable(
@@ -189,19 +322,45 @@ async function fillTable(
   table: TableModel,
   target: number,
   rng: Rng,
-  deferred: DeferredForeignKey[],
-  dangling: DeferredForeignKey[],
+  plan: Pick<FillPlan, "deferred" | "dangling">,
+  options: FillOptions,
 ): Promise<number> {
+  const temps: string[] = [];
+  try {
+    return await fillTableWith(connection, table, target, rng, plan, options, temps);
+  } finally {
+    for (const name of temps) await connection.run(`DROP TABLE IF EXISTS ${name}`);
+  }
+}
+
+async function fillTableWith(
+  connection: DuckDBConnection,
+  table: TableModel,
+  target: number,
+  rng: Rng,
+  plan: Pick<FillPlan, "deferred" | "dangling">,
+  options: FillOptions,
+  temps: string[],
+): Promise<number> {
+  if (target === 0) return 0;
   const columns = table.columns;
   const index = new Map(columns.map((c, i) => [c.name, i]));
-  const context: TableContext = {};
-  const generators: ColumnGenerator[] = columns.map((c) => createColumnGenerator(table, c, context));
+  const context: TableContext = { faker: createFaker(rng.int(1, 2_147_483_647)) };
+  const generators: ColumnGenerator[] = columns.map((c) =>
+    createColumnGenerator(table, c, context, {
+      nullRate: options.columnNullRates?.[`${table.name}.${c.name}`] ?? options.nullRate,
+      constants: options.constants?.[`${table.name}.${c.name}`],
+    }),
+  );
+  const fkNullRate = options.nullRate ?? 0.03;
   const isLater = (fk: ForeignKeyModel) =>
-    [...deferred, ...dangling].some((d) => d.table === table.name && isSameForeignKey(d.foreignKey, fk));
+    [...plan.deferred, ...plan.dangling].some((d) => d.table === table.name && isSameForeignKey(d.foreignKey, fk));
 
   // Foreign keys filled now; columns of deferred or dangling keys start NULL.
   const sources: ForeignKeySource[] = [];
+  const sqlKeys: SqlForeignKey[] = [];
   const fkColumns = new Set<number>();
+  const sqlColumns = new Set<number>();
   const nullColumns = new Set<number>();
   for (const fk of table.foreignKeys) {
     const positions = fk.columns.map((c) => index.get(c) ?? -1);
@@ -210,20 +369,43 @@ async function fillTable(
       for (const p of positions) if (columns[p]!.nullable) nullColumns.add(p);
       continue;
     }
-    const parents = rng.shuffle(await readParentKeys(connection, fk));
     const keyCols = new Set(fk.columns);
     const oneToOne =
       (table.primaryKey.length > 0 && table.primaryKey.every((c) => keyCols.has(c)) && table.primaryKey.length === fk.columns.length) ||
       (fk.columns.length === 1 && columns[positions[0]!]!.unique) ||
       table.uniqueKeys.some((k) => k.length === fk.columns.length && k.every((c) => keyCols.has(c)));
-    sources.push({ foreignKey: fk, positions, parents, oneToOne, cursor: 0 });
-    for (const p of positions) fkColumns.add(p);
+    const nullable = positions.every((p) => columns[p]!.nullable);
+    // A country (or city) key decides other columns of the row, so it is drawn with them.
+    const entity = !oneToOne && fk.columns.length === 1 && ["country", "city"].includes(columns[positions[0]!]!.semanticType ?? "");
+    if (entity) {
+      const parents = await readParentKeys(connection, fk, ENTITY_PARENT_LIMIT + 1);
+      if (parents.length <= ENTITY_PARENT_LIMIT) {
+        sources.push({ foreignKey: fk, positions, parents: rng.shuffle(parents), oneToOne, cursor: 0 });
+        for (const p of positions) fkColumns.add(p);
+        continue;
+      }
+    }
+    const alias = `__sandpiper_fk${sqlKeys.length}`;
+    temps.push(alias);
+    const salt = saltOf(options.seed, table.name, `fk:${fk.columns.join(",")}`);
+    const count = await createParentKeyTable(connection, fk, alias, salt);
+    const sibling = oneToOne ? undefined : sqlKeys.find((k) => k.foreignKey.refTable === fk.refTable && !k.oneToOne);
+    sqlKeys.push({ foreignKey: fk, positions, alias, count, oneToOne, nullable, salt, sibling });
+    for (const p of positions) {
+      fkColumns.add(p);
+      sqlColumns.add(p);
+    }
   }
   for (const source of sources) {
     const required = source.positions.some((p) => !columns[p]!.nullable);
     if (source.parents.length === 0 && required) return 0; // no parent rows: no child row can exist
     if (source.oneToOne && required) target = Math.min(target, source.parents.length);
   }
+  for (const key of sqlKeys) {
+    if (key.count === 0 && !key.nullable) return 0;
+    if (key.oneToOne && !key.nullable) target = Math.min(target, key.count);
+  }
+  if (target === 0) return 0;
 
   const pkSequential =
     table.primaryKey.length === 1 &&
@@ -231,7 +413,7 @@ async function fillTable(
     !fkColumns.has(index.get(table.primaryKey[0]!)!);
   const pkPos = pkSequential ? index.get(table.primaryKey[0]!)! : -1;
 
-  // Single-column uniqueness (PK or UNIQUE), and multi-column keys checked per row.
+  // Single-column uniqueness (PK or UNIQUE), and multi-column keys checked per template row.
   const uniquePositions = columns
     .map((c, i) => ({ c, i }))
     .filter(({ c, i }) => i !== pkPos && !fkColumns.has(i) && (c.unique || (table.primaryKey.length === 1 && c.primaryKey)))
@@ -243,13 +425,15 @@ async function fillTable(
     if (vocab && vocab.length > 1) vocabularies.set(i, { items: rng.shuffle(Array.from(new Set(vocab))), cursor: 0 });
   }
   const fallbackCounters = new Map<number, number>();
-  const compositeKeys = [...(table.primaryKey.length > 1 ? [table.primaryKey] : []), ...table.uniqueKeys]
+  const allKeys = [
+    ...(table.primaryKey.length > 0 ? [table.primaryKey] : []),
+    ...columns.filter((c) => c.unique && !(table.primaryKey.length === 1 && table.primaryKey[0] === c.name)).map((c) => [c.name]),
+    ...table.uniqueKeys,
+  ]
     .map((k) => k.map((c) => index.get(c)!))
-    .filter((k) => k.every((p) => p !== undefined));
+    .filter((k) => k.length > 0 && k.every((p) => p !== undefined));
+  const compositeKeys = allKeys.filter((k) => k.length > 1 && k.every((p) => !sqlColumns.has(p)));
   const compositeSeen = compositeKeys.map(() => new Set<string>());
-
-  const stageColumns = columns.map((_, i) => `c${i}`);
-  const hasChecks = table.checks.length > 0 || columns.some((c) => c.checks.length > 0);
 
   // Generation order inside a row: keys first (they fix the row's place and identity), then the rest.
   const orderInRow = [
@@ -258,82 +442,137 @@ async function fillTable(
     ...uniquePositions,
     ...columns.map((_, i) => i).filter((i) => !fkColumns.has(i) && i !== pkPos && !uniquePositions.includes(i)),
   ];
+  const templateColumns = columns.map((_, i) => i).filter((i) => i !== pkPos && !sqlColumns.has(i));
 
-  // Rows go through a staging table and are inserted in batches; CHECK expressions the
-  // generators do not understand are enforced by filtering, and the next batch makes up for
-  // the rows filtered out (sized from the share that passed).
+  // 1. Template rows, one by one in JavaScript: every value that depends on other values of its
+  //    row (a city and its country, a person's name and email) is decided here.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${TEMPLATE_TEXT} (t BIGINT${templateColumns.map((i) => `, c${i} VARCHAR`).join("")})`,
+  );
+  temps.push(TEMPLATE_TEXT, TEMPLATE);
+  const templateTarget = Math.min(target, TEMPLATE_ROWS);
+  let templates = 0;
+  const appender = await connection.createAppender(TEMPLATE_TEXT, "main", "temp");
+  try {
+    for (let rowIndex = 0; rowIndex < templateTarget; rowIndex++) {
+      let values: SqlValue[] | null = null;
+      for (let attempt = 0; attempt < 20 && values === null; attempt++) {
+        values = generateRow(rowIndex);
+        if (values === null) continue;
+        const keys = compositeKeys.map((k) => (k.some((p) => values![p] === null) ? null : JSON.stringify(k.map((p) => values![p]))));
+        if (keys.some((key, j) => key !== null && compositeSeen[j]!.has(key))) {
+          values = null;
+          continue;
+        }
+        keys.forEach((key, j) => key !== null && compositeSeen[j]!.add(key));
+      }
+      if (values === null) continue;
+      appender.appendBigInt(BigInt(templates++));
+      for (const i of templateColumns) {
+        const text = toSqlText(values[i]!, generators[i]!.parsed);
+        if (text === null) appender.appendNull();
+        else appender.appendVarchar(text);
+      }
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  if (templates === 0) return 0;
+  const typed = (i: number) => TYPED_TEMPLATE_KINDS.has(generators[i]!.parsed.kind);
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${TEMPLATE} AS SELECT t${templateColumns
+      .map((i) => `, ${typed(i) ? `CAST(c${i} AS ${columns[i]!.type})` : `c${i}`} AS c${i}`)
+      .join("")} FROM ${TEMPLATE_TEXT}`,
+  );
+  await connection.run(`DROP TABLE ${TEMPLATE_TEXT}`);
+
+  // 2. Rows in bulk inside DuckDB: row i takes template i (then a template drawn by hash), keys
+  //    are drawn from the parents' keys, sequential keys and unique columns are made fresh. CHECKs
+  //    filter the rows and the next round makes up for the rows filtered out.
+  const templateSalt = saltOf(options.seed, table.name, "template");
+  const rnSql = (key: SqlForeignKey): string => {
+    if (key.oneToOne) return ROW;
+    const draw = (k: SqlForeignKey) => `CAST(floor(pow(${uniformSql(k.salt)}, 2.2) * ${k.count}) AS BIGINT)`;
+    let rn = draw(key);
+    if (key.sibling && key.count > 1) rn = `(CASE WHEN ${rn} = ${draw(key.sibling)} THEN (${rn} + 1) % ${key.count} ELSE ${rn} END)`;
+    if (key.nullable) rn = `(CASE WHEN ${uniformSql(key.salt ^ 0x5bd1e995)} < ${fkNullRate} THEN NULL ELSE ${rn} END)`;
+    return rn;
+  };
+  const keyCovered = (k: number[]) =>
+    (k.length === 1 && k[0] === pkPos) ||
+    sqlKeys.some((s) => s.oneToOne && s.positions.length === k.length && k.every((p) => s.positions.includes(p)));
+  const names = columns.map((c) => quoteIdent(c.name));
+  const checks = [...columns.flatMap((c) => c.checks), ...table.checks].map((e) => `(${e}) IS NOT FALSE`);
+  const notNull = columns.flatMap((c, i) => (c.nullable ? [] : [`${names[i]} IS NOT NULL`]));
+  const q = quoteTable(table.name);
+
+  async function insertRange(from: number, to: number, limit: number, topUp: boolean): Promise<number> {
+    const select = columns.map((column, i) => {
+      let expr: string;
+      if (i === pkPos) expr = `CAST(${ROW} + 1 AS ${column.type})`;
+      else if (sqlColumns.has(i)) {
+        const key = sqlKeys.find((k) => k.positions.includes(i))!;
+        expr = `${key.alias}.k${key.positions.indexOf(i)}`;
+      } else {
+        const value = typed(i) ? `tp.c${i}` : `CAST(tp.c${i} AS ${column.type})`;
+        expr = uniquePositions.includes(i) && to > templates
+          ? `CASE WHEN ${ROW} < ${templates} THEN ${value} ELSE ${uniqueFallbackSql(column, generators[i]!.parsed, value, templateSalt)} END`
+          : value;
+      }
+      return `${expr} AS ${names[i]}`;
+    });
+    const pick = `CASE WHEN ${ROW} < ${templates} THEN ${ROW} ELSE CAST(hash(${ROW}, ${templateSalt}::UBIGINT) % ${templates} AS BIGINT) END`;
+    const joins = [
+      `JOIN ${TEMPLATE} tp ON tp.t = ${pick}`,
+      ...sqlKeys.map((k) => `LEFT JOIN ${k.alias} ON ${k.alias}.rn = ${rnSql(k)}`),
+    ];
+    const keys = allKeys.filter((k) => !keyCovered(k));
+    const where = [...checks, ...notNull];
+    if (topUp) {
+      for (const k of keys) {
+        where.push(`NOT EXISTS (SELECT 1 FROM ${q} e WHERE ${k.map((p) => `e.${names[p]} = x.${names[p]}`).join(" AND ")})`);
+      }
+    }
+    const qualify = keys
+      .filter((k) => to > templates || k.some((p) => sqlColumns.has(p)))
+      .map((k) => `(row_number() OVER (PARTITION BY ${k.map((p) => `x.${names[p]}`).join(", ")} ORDER BY x.${ROW}) = 1${k.map((p) => ` OR x.${names[p]} IS NULL`).join("")})`);
+    const sql = `INSERT INTO ${q} (${names.join(", ")})
+      SELECT ${names.map((n) => `x.${n}`).join(", ")} FROM (
+        SELECT ${ROW}, ${select.join(", ")} FROM range(${from}, ${to}) AS r(${ROW}) ${joins.join(" ")}
+      ) AS x
+      ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+      ${qualify.length > 0 ? `QUALIFY ${qualify.join(" AND ")}` : ""}
+      ORDER BY x.${ROW} LIMIT ${limit}`;
+    const reader = await connection.runAndReadAll(sql);
+    return Number(reader.getRows()[0]?.[0] ?? 0);
+  }
+
   let inserted = 0;
   let nextRow = 0;
-  let batch = hasChecks ? target + Math.ceil(target * 0.25) + 5 : target;
+  let batch = target;
   for (let round = 0; round < 8 && inserted < target && batch > 0; round++) {
+    if (round > 0 && (await options.isCancelled())) throw new Error("Cancelled");
     const from = nextRow;
     nextRow += batch;
-    const staged = await stageRows(from, nextRow);
-    const added = staged === 0 ? 0 : await insertStaged(target - inserted);
+    const added = await insertRange(from, nextRow, target - inserted, round > 0);
     inserted += added;
     if (added === 0) break; // nothing passed a whole batch: more of the same will not either
     const passRate = Math.max(added / Math.max(batch, 1), 0.05);
-    batch = Math.ceil((target - inserted) / passRate * 1.2) + 5;
+    batch = Math.ceil(((target - inserted) / passRate) * 1.2) + 5;
   }
-
-  async function stageRows(from: number, to: number): Promise<number> {
-    await connection.run(`DROP TABLE IF EXISTS ${STAGE_TABLE}`);
-    await connection.run(`CREATE TABLE ${STAGE_TABLE} (${ROW_COLUMN} INTEGER, ${stageColumns.map((c) => `${c} VARCHAR`).join(", ")})`);
-    const appender = await connection.createAppender(STAGE_TABLE);
-    let staged = 0;
-    try {
-      for (let rowIndex = from; rowIndex < to; rowIndex++) {
-        let values: SqlValue[] | null = null;
-        for (let attempt = 0; attempt < 20 && values === null; attempt++) {
-          values = generateRow(rowIndex);
-          if (values === null) continue;
-          const keys = compositeKeys.map((k) => (k.some((p) => values![p] === null) ? null : JSON.stringify(k.map((p) => values![p]))));
-          if (keys.some((key, j) => key !== null && compositeSeen[j]!.has(key))) {
-            values = null;
-            continue;
-          }
-          keys.forEach((key, j) => key !== null && compositeSeen[j]!.add(key));
-        }
-        if (values === null) continue;
-        appender.appendInteger(rowIndex);
-        values.forEach((v, i) => {
-          const text = toSqlText(v, generators[i]!.parsed);
-          if (text === null) appender.appendNull();
-          else appender.appendVarchar(text);
-        });
-        appender.endRow();
-        staged++;
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
-    return staged;
-  }
-
-  async function insertStaged(limit: number): Promise<number> {
-    const casts = columns.map((c, i) => `CAST(c${i} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(", ");
-    const checks = [...columns.flatMap((c) => c.checks), ...table.checks].map((e) => `(${e}) IS NOT FALSE`);
-    const where = checks.length > 0 ? `WHERE ${checks.join(" AND ")}` : "";
-    const names = columns.map((c) => quoteIdent(c.name)).join(", ");
-    const reader = await connection.runAndReadAll(
-      `INSERT INTO ${quoteTable(table.name)} (${names})
-       SELECT ${names} FROM (SELECT ${ROW_COLUMN}, ${casts} FROM ${STAGE_TABLE}) AS staged
-       ${where} ORDER BY ${ROW_COLUMN} LIMIT ${limit}`,
-    );
-    await connection.run(`DROP TABLE ${STAGE_TABLE}`);
-    return Number(reader.getRows()[0]?.[0] ?? 0);
-  }
+  return inserted;
 
   function generateRow(rowIndex: number): SqlValue[] | null {
     const row = createRowState();
     const values: SqlValue[] = columns.map(() => null);
-    const done = new Set<number>();
+    const done = new Set<number>(sqlColumns);
     const drawn: { refTable: string; key: string }[] = [];
     for (const source of sources) {
       const nullable = source.positions.every((p) => columns[p]!.nullable);
       let tuple: string[] | null = null;
-      if (source.parents.length > 0 && !(nullable && rng.chance(0.03))) {
+      if (source.parents.length > 0 && !(nullable && rng.chance(fkNullRate))) {
         if (source.oneToOne) tuple = source.cursor < source.parents.length ? source.parents[source.cursor++]! : null;
         else {
           tuple = rng.pickSkewed(source.parents, 2.2);
@@ -378,7 +617,7 @@ async function fillTable(
     return values;
   }
 
-  function nextUnique(i: number, column: ColumnModel, gen: ColumnGenerator, row: ReturnType<typeof createRowState>, rowIndex: number, seenSet: Set<string>): SqlValue {
+  function nextUnique(i: number, column: ColumnModel, gen: ColumnGenerator, row: RowState, rowIndex: number, seenSet: Set<string>): SqlValue {
     const vocab = vocabularies.get(i);
     const take = (v: SqlValue): SqlValue => {
       seenSet.add(String(v));
@@ -412,8 +651,6 @@ async function fillTable(
     if (gen.parsed.kind === "string" && gen.parsed.length !== undefined && value.length > gen.parsed.length) return null;
     return value;
   }
-
-  return inserted;
 }
 
 /** Points a self-referencing or cyclic key at existing rows once both sides are filled. */
