@@ -33,7 +33,10 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await snap(page, "02-schema");
 
   await stageLink(page, /Sandbox/).click();
-  await page.getByLabel("Rows per table").fill("150");
+  await page.getByRole("button", { name: "Edit rows per table" }).click();
+  for (const table of ["countries", "airlines", "airports", "planes", "routes"]) await page.getByLabel(`Rows for ${table}`).fill("150");
+  await expect(page.getByTestId("sandbox-size")).toContainText("750 rows in 5 tables");
+  await page.getByLabel("Test-suite variants").fill("2");
   await page.getByRole("button", { name: "Generate sandbox" }).click();
   await expect(page.getByTestId("job-progress")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
   await expect(page.getByText("Rows per table").first()).toBeVisible();

@@ -2,9 +2,23 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
-export function spawnWorker(env: Record<string, string>): ChildProcess {
+export interface SpawnWorkerOptions {
+  /**
+   * RLIMIT_FSIZE in KiB (bash `ulimit -f`), with SIGXFSZ ignored: writing a file past the limit then
+   * fails with EFBIG ("File too large"), the way a full disk fails a write.
+   */
+  fileSizeLimitKb?: number;
+}
+
+export function spawnWorker(env: Record<string, string>, options: SpawnWorkerOptions = {}): ChildProcess {
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
+  const args = ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"];
+  const limited = options.fileSizeLimitKb !== undefined;
+  const command = limited ? "bash" : process.execPath;
+  const argv = limited
+    ? ["-c", `trap '' XFSZ; ulimit -f ${Math.floor(options.fileSizeLimitKb!)}; exec "$0" "$@"`, process.execPath, ...args]
+    : args;
+  const child = spawn(command, argv, {
     cwd: root,
     env: { ...process.env, SANDPIPER_LOG: "silent", ...env },
     stdio: ["ignore", "pipe", "pipe"],

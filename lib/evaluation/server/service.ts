@@ -6,7 +6,7 @@ import { AppError, ConflictError, NotFoundError, ProviderError, SqlExecutionErro
 import { AlreadyQueuedError, enqueueJob, enqueueJobWith } from "@/lib/jobs/server/queue";
 import type { JobContext } from "@/lib/jobs/server/worker";
 import { getProject } from "@/lib/projects/server/service";
-import { getSandboxFile } from "@/lib/sandbox/server/service";
+import { getSandboxFile, listReadyVariants } from "@/lib/sandbox/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { compareResults, DEFAULT_COMPARE_SETTINGS, type CompareSettings } from "@/lib/evaluation/compare";
 import { accuracyWithInterval } from "@/lib/evaluation/metrics";
@@ -182,8 +182,9 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
   if (!run) throw new NotFoundError("The evaluation run this job belongs to no longer exists.");
   if (!run.datasetVersion.sandboxId) throw new ValidationError("The dataset version has no sandbox to execute on.");
   const sandbox = await getSandboxFile(db, run.datasetVersion.sandboxId);
+  const variants = await listReadyVariants(db, run.datasetVersion.sandboxId);
   const stored = JSON.parse(run.compareSettings) as StoredCompareSettings;
-  await db.evalRun.update({ where: { id: run.id }, data: { status: "running" } });
+  await db.evalRun.update({ where: { id: run.id }, data: { status: "running", suiteSize: variants.length } });
   const items = await db.datasetItem.findMany({ where: { datasetVersionId: run.datasetVersionId, split: "test" }, orderBy: { id: "asc" } });
   const doneIds = new Set((await db.evalResult.findMany({ where: { evalRunId: run.id }, select: { itemId: true } })).map((r) => r.itemId));
   const todo = items.filter((i) => !doneIds.has(i.id));
@@ -201,6 +202,8 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
           let reason: string;
           let errorClass: string | null = null;
           let predResult: string | null = null;
+          let suiteMatch: boolean | null = null;
+          let suiteSize = 0;
           try {
             const answer = await predictor.predict(item.question);
             // A model (or a proxy in front of it) may echo a key back; nothing secret is stored.
@@ -216,6 +219,12 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
             outcome = verdict.match ? "correct" : "wrong";
             reason = verdict.reason;
             if (!verdict.match) errorClass = "mismatch";
+            if (verdict.match && variants.length > 0) {
+              const suite = await compareOnVariants(variants, item.sql, predictedSql, { ...stored, orderMatters });
+              suiteSize = suite.compared;
+              suiteMatch = suite.compared > 0 ? suite.match : null;
+              if (!suite.match) reason = `${reason.replace(/[.\s]*$/, "")}. Test suite: ${suite.reason}`;
+            }
           } catch (error) {
             const c = classifyError(error);
             outcome = "error";
@@ -224,7 +233,7 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
           }
           await db.evalResult.upsert({
             where: { evalRunId_itemId: { evalRunId: run.id, itemId: item.id } },
-            create: { evalRunId: run.id, itemId: item.id, predictedSql, outcome, reason: reason.slice(0, 1000), errorClass, predResult, latencyMs },
+            create: { evalRunId: run.id, itemId: item.id, predictedSql, outcome, reason: reason.slice(0, 1000), errorClass, predResult, latencyMs, suiteMatch, suiteSize },
             update: {},
           });
           finished++;
@@ -243,6 +252,46 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
   }
 }
 
+/**
+ * Test-suite check: the gold query and the prediction are run on every variant sandbox and must
+ * agree on each. A variant where the gold query itself fails is left out of the comparison.
+ */
+async function compareOnVariants(
+  variants: { id: string; path: string; seed: number }[],
+  goldSql: string,
+  predictedSql: string,
+  settings: CompareSettings,
+): Promise<{ match: boolean; compared: number; reason: string }> {
+  let compared = 0;
+  for (const [index, variant] of variants.entries()) {
+    let gold;
+    try {
+      gold = await executeReadOnly(variant.path, goldSql, { timeoutMs: 10_000, maxRows: 5_001 });
+    } catch {
+      continue;
+    }
+    // A cut-off result cannot be compared fairly: that variant is left out.
+    if (gold.truncated) continue;
+    let pred;
+    try {
+      pred = await executeReadOnly(variant.path, predictedSql, { timeoutMs: 10_000, maxRows: 5_001 });
+    } catch (error) {
+      return { match: false, compared: compared + 1, reason: `on variant ${index + 1} (seed ${variant.seed}) the prediction failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (pred.truncated) {
+      return { match: false, compared: compared + 1, reason: `on variant ${index + 1} (seed ${variant.seed}) the prediction returned over ${(5_000).toLocaleString("en-US")} rows, the gold query ${gold.rowCount.toLocaleString("en-US")}.` };
+    }
+    compared++;
+    const verdict = compareResults(
+      { columns: gold.columns.map((c) => c.name), rows: gold.rows } as never,
+      { columns: pred.columns.map((c) => c.name), rows: pred.rows } as never,
+      settings,
+    );
+    if (!verdict.match) return { match: false, compared, reason: `on variant ${index + 1} (seed ${variant.seed}) the results differ: ${verdict.reason}` };
+  }
+  return { match: true, compared, reason: "" };
+}
+
 async function refreshRunCounters(db: Db, runId: string) {
   const groups = await db.evalResult.groupBy({ by: ["outcome"], where: { evalRunId: runId }, _count: { _all: true } });
   const count = (o: string) => groups.find((g) => g.outcome === o)?._count._all ?? 0;
@@ -251,7 +300,8 @@ async function refreshRunCounters(db: Db, runId: string) {
   const errors = count("error");
   const done = correct + errors + count("wrong");
   const accuracy = run.total ? correct / run.total : 0;
-  await db.evalRun.update({ where: { id: runId }, data: { done, correct, errors, accuracy } });
+  const suiteCorrect = await db.evalResult.count({ where: { evalRunId: runId, outcome: "correct", suiteMatch: true } });
+  await db.evalRun.update({ where: { id: runId }, data: { done, correct, errors, accuracy, suiteCorrect } });
   return { total: run.total, done, correct, errors, accuracy };
 }
 
@@ -275,6 +325,8 @@ export async function listEvalRuns(db: Db, projectId: string) {
     errors: r.errors,
     accuracy: r.accuracy,
     interval: r.total ? accuracyWithInterval(r.correct, r.total) : null,
+    suiteSize: r.suiteSize,
+    suiteAccuracy: r.suiteSize > 0 && r.total ? r.suiteCorrect / r.total : null,
     jobId: r.jobId,
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
@@ -314,6 +366,10 @@ export async function getEvalRun(db: Db, projectId: string, runId: string) {
     errors: run.errors,
     accuracy: run.accuracy,
     interval: run.total ? accuracyWithInterval(run.correct, run.total) : null,
+    suiteSize: run.suiteSize,
+    suiteCorrect: run.suiteCorrect,
+    suiteAccuracy: run.suiteSize > 0 && run.total ? run.suiteCorrect / run.total : null,
+    suiteInterval: run.suiteSize > 0 && run.total ? accuracyWithInterval(run.suiteCorrect, run.total) : null,
     createdAt: run.createdAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
     byComplexity: [...byComplexity.entries()].map(([complexity, g]) => ({ complexity, ...g, accuracy: g.total ? g.correct / g.total : 0 })),
@@ -328,6 +384,8 @@ export async function getEvalRun(db: Db, projectId: string, runId: string) {
       errorClass: r.errorClass,
       complexity: r.item.complexity,
       latencyMs: r.latencyMs,
+      suiteMatch: r.suiteMatch,
+      suiteSize: r.suiteSize,
       gold: JSON.parse(r.item.result) as { columns: string[]; rows: unknown[][] },
       pred: r.predResult ? (JSON.parse(r.predResult) as { columns: string[]; rows: unknown[][]; rowCount: number }) : null,
     })),

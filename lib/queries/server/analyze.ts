@@ -53,8 +53,11 @@ interface SerializedSql {
   statements?: { node: unknown }[];
 }
 
-/** Parse one SELECT/WITH statement (parser only: its tables need not exist) and describe its structure. */
-export async function analyzeSql(sql: string): Promise<SqlAnalysis> {
+/**
+ * Parse one SELECT/WITH statement with DuckDB's parser (its tables need not exist) and return the
+ * serialized statement node (`statements[0].node` of json_serialize_sql).
+ */
+export async function parseSqlTree(sql: string): Promise<{ ok: true; node: unknown } | { ok: false; error: string }> {
   if (sql.trim() === "") return { ok: false, error: "The query is empty." };
   const instance = await getParserInstance();
   const connection = await instance.connect();
@@ -81,7 +84,14 @@ export async function analyzeSql(sql: string): Promise<SqlAnalysis> {
   if (statements.length !== 1) {
     return { ok: false, error: statements.length === 0 ? "The query is empty." : `Expected one statement, found ${statements.length}.` };
   }
-  const summary = summarizeParseTree(statements[0].node);
+  return { ok: true, node: statements[0].node };
+}
+
+/** Parse one SELECT/WITH statement (parser only: its tables need not exist) and describe its structure. */
+export async function analyzeSql(sql: string): Promise<SqlAnalysis> {
+  const parsed = await parseSqlTree(sql);
+  if (!parsed.ok) return parsed;
+  const summary = summarizeParseTree(parsed.node);
   return {
     ok: true,
     features: summary.features,

@@ -8,7 +8,7 @@ import type { JobContext } from "@/lib/jobs/server/worker";
 import { getProject } from "@/lib/projects/server/service";
 import { getSchemaVersion } from "@/lib/schema/server/service";
 import { toEffectiveSchema, type SchemaModel } from "@/lib/schema/model";
-import { requireActiveSandbox } from "@/lib/sandbox/server/service";
+import { refreshVariants, requireActiveSandbox } from "@/lib/sandbox/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { quoteIdent } from "@/lib/sql/quote";
 import { quoteTable } from "@/lib/sandbox/ddl";
@@ -136,6 +136,8 @@ export async function runQueriesJob(db: Db, ctx: JobContext<{ max: number; seed:
     else failed++;
     if (i % 10 === 0) await ctx.progress(40 + Math.round((i / Math.max(1, pending.length)) * 58), `Executed ${i + 1} of ${pending.length} queries for ground truth…`);
   }
+  // Test-suite variants follow the constants of the queries now stored.
+  if (added > 0) await refreshVariants(db, sandbox.id, (pct, message) => ctx.progress(pct, message), 98, 99);
   await db.$transaction((tx) =>
     recordAudit(tx, { projectId, action: "queries.generate", entityType: "query", summary: `Generated ${added} queries; executed ${executed} (${failed} failed, ${empty} empty)` }),
   );

@@ -32,6 +32,14 @@ export interface GenerateSandboxOptions {
   columnNullRates?: Record<string, number>;
   /** Constants of the project's queries, keyed "table.column": mixed into the values, slightly fuzzed (test-suite variants). */
   constants?: Record<string, SqlValue[]>;
+  /**
+   * A pass over the filled file before it is accepted (the LLM realism pass). It gets `share` of the
+   * progress bar; it must not change keys: every foreign key is proven after it runs.
+   */
+  refine?: {
+    share: number;
+    run(connection: DuckDBConnection, progress: (fraction: number, message: string) => Promise<void>): Promise<void>;
+  };
   onProgress?: (pct: number, message: string) => Promise<void> | void;
   isCancelled?: () => Promise<boolean> | boolean;
 }
@@ -43,7 +51,7 @@ export interface GenerateSandboxResult {
 }
 
 const STAGE_TABLE = "__sandpiper_stage";
-const MAX_ROWS_PER_TABLE = 5_000_000;
+export const MAX_ROWS_PER_TABLE = 5_000_000;
 
 export async function generateSandboxFile(model: SchemaModel, opts: GenerateSandboxOptions): Promise<GenerateSandboxResult> {
   const targetPath = path.resolve(opts.targetPath);
@@ -87,6 +95,8 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
     for (const statement of renderSandboxDdl(model, plan)) await connection.run(statement);
 
     const rowCounts: Record<string, number> = {};
+    const refineShare = opts.refine ? Math.round(90 * Math.max(0, Math.min(0.9, opts.refine.share))) : 0;
+    const fillShare = 90 - refineShare;
     const filled = new Set<string>();
     const pendingDeferred = [...plan.deferred];
     let doneRows = 0;
@@ -115,9 +125,17 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
         }
       }
       doneRows += target;
-      await report(2 + (90 * doneRows) / totalRows, `Filled ${table.name} (${count} rows)`);
+      await report(2 + (fillShare * doneRows) / totalRows, `Filled ${table.name} (${count} rows)`);
     }
     if (await cancelled()) throw new Error("Cancelled");
+    if (opts.refine) {
+      const start = 2 + fillShare;
+      await opts.refine.run(connection, async (fraction, message) => {
+        if (await cancelled()) throw new Error("Cancelled");
+        await report(start + refineShare * Math.max(0, Math.min(1, fraction)), message);
+      });
+      if (await cancelled()) throw new Error("Cancelled");
+    }
     await report(93, "Checking every foreign key");
     await verifyForeignKeys(connection, model, plan);
 

@@ -74,6 +74,7 @@ export default async function EvaluationsPage({ params }: { params: Promise<{ pr
                     </div>
                     <div className="mt-1 text-xs text-slate-500">
                       {r.correct} correct of {r.total} · {r.errors} errors{r.interval ? ` · 95% CI ${(r.interval.low * 100).toFixed(0)}–${(r.interval.high * 100).toFixed(0)}%` : ""}
+                      {r.suiteAccuracy != null && ` · test-suite ${(r.suiteAccuracy * 100).toFixed(1)}% on ${r.suiteSize} variants`}
                       {r.endpointKind === "retrieval_baseline" && " · a floor: test questions never share a query structure with training ones, so copying a training query rarely matches"}
                     </div>
                   </Link>

@@ -1,14 +1,16 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { getLatestSchema } from "@/lib/schema/server/service";
-import { listSandboxes, previewSandbox } from "@/lib/sandbox/server/service";
+import { defaultRowsFor, listSandboxes, previewSandbox } from "@/lib/sandbox/server/service";
+import { listEndpoints } from "@/lib/evaluation/server/service";
+import { toEffectiveSchema } from "@/lib/schema/model";
 import { findActiveJob } from "@/lib/jobs/server/queue";
 import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { ResultTable } from "@/components/ui/result-table";
 import { buttonClass } from "@/components/ui/button";
-import { SandboxForm } from "./sandbox-form";
+import { SandboxForm, type SandboxFormTable } from "./sandbox-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sandbox" };
@@ -21,8 +23,22 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
   const { projectId } = await params;
   const { allowed } = await requireProjectPage(projectId, "pipeline.build");
   const db = getDb();
-  const [schema, sandboxes, activeJob] = await Promise.all([getLatestSchema(db, projectId), listSandboxes(db, projectId), findActiveJob(db, `sandbox:${projectId}`)]);
+  const [schema, sandboxes, activeJob, endpoints] = await Promise.all([
+    getLatestSchema(db, projectId),
+    listSandboxes(db, projectId),
+    findActiveJob(db, `sandbox:${projectId}`),
+    allowed ? listEndpoints(db, projectId) : Promise.resolve([]),
+  ]);
   const active = sandboxes.find((s) => s.active) ?? null;
+  const effective = schema ? toEffectiveSchema(schema.model) : null;
+  // The form starts from the last sandbox's base rows (before its scale factor), else from defaults.
+  const lastSettings = sandboxes[0]?.settings;
+  const formTables: SandboxFormTable[] = (effective?.tables ?? []).map((t) => {
+    const base = defaultRowsFor(effective!, t);
+    const last = lastSettings?.tableRows?.[t.name];
+    const rows = last ? Math.max(1, Math.round(last / (lastSettings?.scale ?? 1))) : base;
+    return { name: t.name, rows, role: base === 200 ? "lookup" : base === 5_000 ? "fact" : "other" };
+  });
   const preview = active ? await previewSandbox(db, projectId) : [];
   const maxRows = active ? Math.max(1, ...Object.values(active.rowCounts)) : 1;
   return (
@@ -45,7 +61,13 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
       />
       <div className="grid gap-6 xl:grid-cols-[340px_minmax(0,1fr)]">
         <Card title="Generate a sandbox">
-          {!allowed ? <p className="text-sm text-slate-600">Only a data lead or an admin can generate sandboxes.</p> : schema ? <SandboxForm projectId={projectId} activeJob={activeJob} /> : <p className="text-sm text-slate-600">Save a schema first: the sandbox is built from it.</p>}
+          {!allowed ? <p className="text-sm text-slate-600">Only a data lead or an admin can generate sandboxes.</p> : schema ? <SandboxForm
+              projectId={projectId}
+              activeJob={activeJob}
+              tables={formTables}
+              endpoints={endpoints.filter((e) => e.kind === "openai_compatible").map((e) => ({ id: e.id, name: e.name, model: e.model }))}
+              initialSeed={sandboxes[0]?.seed ?? 42}
+            /> : <p className="text-sm text-slate-600">Save a schema first: the sandbox is built from it.</p>}
         </Card>
         <div className="space-y-6">
           {!active ? (
@@ -69,6 +91,30 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
                   ))}
                 </ul>
               </Card>
+              {(active.variants.length > 0 || active.settings.llm) && (
+                <Card title="Test-suite variants and LLM text">
+                  {active.variants.length > 0 ? (
+                    <ul className="flex flex-wrap gap-2 text-sm" aria-label="Test-suite variants">
+                      {active.variants.map((v, i) => (
+                        <li key={v.id} className="rounded-md border border-slate-200 px-2 py-1" title={v.error ?? undefined}>
+                          <span className="font-medium">Variant {i + 1}</span> <span className="text-slate-500">seed {v.seed} · {v.totalRows.toLocaleString("en-US")} rows</span>{" "}
+                          <Badge tone={stateTone(v.status)}>{v.status}</Badge>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="text-sm text-slate-600">No test-suite variants: evaluation measures execution accuracy on this sandbox only.</p>
+                  )}
+                  {active.settings.llm && (
+                    <p className="mt-3 text-sm text-slate-700" data-testid="llm-summary">
+                      LLM text from <span className="font-medium">{active.settings.llm.endpointName}</span> ({active.settings.llm.model}):{" "}
+                      {active.settings.llm.result
+                        ? `${active.settings.llm.result.updatedCells.toLocaleString("en-US")} cells written, ${active.settings.llm.result.repairedCells} repaired, ${active.settings.llm.result.rejectedCells} rejected (rule values kept), ${(active.settings.llm.result.promptTokens + active.settings.llm.result.completionTokens).toLocaleString("en-US")} tokens in ${active.settings.llm.result.calls} requests`
+                        : "not recorded"}
+                    </p>
+                  )}
+                </Card>
+              )}
               {preview.map((t) => (
                 <Card key={t.name} title={<span className="font-mono">{t.name}</span>} description="First rows">
                   <ResultTable columns={t.columns.map((c) => c.name)} rows={t.rows} />
@@ -84,6 +130,8 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
                     <th className="py-1">Created</th>
                     <th>Seed</th>
                     <th>Rows</th>
+                    <th>Scale</th>
+                    <th>Variants</th>
                     <th>Status</th>
                   </tr>
                 </thead>
@@ -93,6 +141,8 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
                       <td className="py-1 tabular-nums">{s.createdAt.slice(0, 19).replace("T", " ")}</td>
                       <td className="tabular-nums">{s.seed}</td>
                       <td className="tabular-nums">{s.totalRows.toLocaleString("en-US")}</td>
+                      <td className="tabular-nums">×{s.settings.scale ?? 1}</td>
+                      <td className="tabular-nums">{s.variants.filter((v) => v.status === "ready").length}</td>
                       <td className="space-x-1">
                         <Badge tone={stateTone(s.status)}>{s.status}</Badge>
                         {s.active && <Badge tone="teal">active</Badge>}

@@ -41,8 +41,13 @@ export default async function EvalRunPage({ params }: { params: Promise<{ projec
         </div>
       )}
       <div className="space-y-6">
-        <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
           <Stat label="Execution accuracy" value={run.accuracy != null ? pct(run.accuracy) : "–"} hint={run.interval ? `95% CI ${pct(run.interval.low)} – ${pct(run.interval.high)}` : undefined} />
+          <Stat
+            label="Test-suite accuracy"
+            value={run.suiteAccuracy != null ? pct(run.suiteAccuracy) : "–"}
+            hint={run.suiteSize > 0 ? `also right on ${run.suiteSize} variant sandbox${run.suiteSize === 1 ? "" : "es"} · ${run.correct - run.suiteCorrect} right by coincidence` : "no test-suite variants for this sandbox"}
+          />
           <Stat label="Correct" value={`${run.correct} / ${run.total}`} />
           <Stat label="Wrong result" value={run.done - run.correct - run.errors} />
           <Stat label="Errors" value={run.errors} hint="did not run" />

@@ -15,6 +15,8 @@ interface Row {
   errorClass: string | null;
   complexity: string;
   latencyMs: number;
+  suiteMatch: boolean | null;
+  suiteSize: number;
   gold: { columns: string[]; rows: unknown[][] };
   pred: { columns: string[]; rows: unknown[][]; rowCount: number } | null;
 }
@@ -38,6 +40,11 @@ export function RunResults({ results }: { results: Row[] }) {
           <li key={r.id} data-testid="eval-result">
             <button className="flex w-full items-start gap-3 py-2 text-left" onClick={() => setOpen(open === r.id ? null : r.id)} aria-expanded={open === r.id}>
               <Badge tone={stateTone(r.outcome)}>{r.outcome}</Badge>
+              {r.suiteMatch === false && (
+                <Badge tone="amber" title="Right on the sandbox, wrong on a test-suite variant">
+                  coincidence
+                </Badge>
+              )}
               <span className="min-w-0 flex-1">
                 <span className="block text-sm text-slate-800">{r.question}</span>
                 <span className="block text-xs text-slate-500">{r.reason}</span>
