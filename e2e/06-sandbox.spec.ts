@@ -18,7 +18,7 @@ test("generate a sandbox, watch and cancel a big run, read the report, browse a 
   await stageLink(page, /Sandbox/).click();
   await expect(page.getByText("No sandbox yet")).toBeVisible();
   // Defaults by table role: lookups 200, facts 5,000, the rest 1,000.
-  await expect(page.getByTestId("sandbox-size")).toContainText("7,600 rows in 5 tables");
+  await expect(page.getByTestId("sandbox-size")).toContainText("8,200 rows in 5 tables");
 
   // Bad sizes are explained before anything is sent, and Generate stays off.
   const generate = page.getByRole("button", { name: "Generate sandbox" });

@@ -17,6 +17,8 @@ import {
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 import { ValidationError } from "@/lib/errors";
+import { createOpenAiEndpoint } from "@/lib/evaluation/server/service";
+import { startOpenAiStandIn } from "@/test/stand-ins/openai-server";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -148,6 +150,53 @@ describe("sandbox jobs", () => {
     await readOnly(file.path, async (q) => {
       expect(Number((await q("SELECT count(*) FROM airlines WHERE callsign = 'ZEBRA CONSTANT'"))[0]![0])).toBe(0);
     });
+  });
+
+  it("has a configured endpoint write free text through structured output, keys untouched, tokens recorded", async () => {
+    const standIn = await startOpenAiStandIn({ apiKey: "sk-sandbox-llm-0001", models: ["writer"] });
+    try {
+      standIn.configure({
+        answer: (_messages, body) => {
+          const format = body.response_format as { json_schema: { schema: { properties: { rows: { minItems: number; items: { properties: Record<string, unknown> } } } } } };
+          const rows = format.json_schema.schema.properties.rows;
+          const keys = Object.keys(rows.items.properties);
+          return JSON.stringify({ rows: Array.from({ length: rows.minItems }, (_, i) => Object.fromEntries(keys.map((k) => [k, `LLM ${k} ${i}`]))) });
+        },
+      });
+      const projectId = await flightsProject("LLM text");
+      const endpoint = await createOpenAiEndpoint(t.db, projectId, { name: "Writer", baseUrl: standIn.url, model: "writer", apiKey: "sk-sandbox-llm-0001" });
+      const worker = startTestWorker(t.db);
+      try {
+        await requestSandboxGeneration(t.db, projectId, { seed: 9, rowsPerTable: 60, variants: 1, llm: { endpointId: endpoint.id, maxRowsPerTable: 25 } });
+        await worker.drain();
+      } finally {
+        await worker.stop();
+      }
+      const [primary] = await listSandboxes(t.db, projectId);
+      expect(primary!.status).toBe("ready");
+      const result = primary!.settings.llm!.result!;
+      expect(result.updatedCells).toBeGreaterThan(0);
+      expect(result.promptTokens + result.completionTokens).toBeGreaterThan(0);
+      expect(result.calls).toBeGreaterThan(0);
+      const requests = standIn.requests.filter((r) => r.path.endsWith("/chat/completions"));
+      expect(requests.every((r) => (r.body as { response_format?: { type: string } }).response_format?.type === "json_schema")).toBe(true);
+      const file = await getSandboxFile(t.db, primary!.id);
+      await readOnly(file.path, async (q) => {
+        // The first 25 airline names come from the model; the rest, and every key, from the rules.
+        expect(Number((await q("SELECT count(*) FROM airlines WHERE name LIKE 'LLM name %'"))[0]![0])).toBe(25);
+        expect(Number((await q("SELECT count(*) FROM airlines"))[0]![0])).toBe(60);
+        expect(Number((await q("SELECT count(DISTINCT airline_id) FROM airlines"))[0]![0])).toBe(60);
+        expect(Number((await q("SELECT count(*) FROM countries WHERE name LIKE 'LLM%'"))[0]![0])).toBe(0);
+      });
+      // Variants stay rule-based and reproducible.
+      const variant = await getSandboxFile(t.db, primary!.variants[0]!.id);
+      await readOnly(variant.path, async (q) => expect(Number((await q("SELECT count(*) FROM airlines WHERE name LIKE 'LLM%'"))[0]![0])).toBe(0));
+      const audit = await t.db.auditEvent.findFirstOrThrow({ where: { projectId, action: "sandbox.ready" } });
+      expect(audit.summary).toMatch(/cells written by the LLM/);
+      expect(JSON.stringify(await listSandboxes(t.db, projectId))).not.toContain("sk-sandbox-llm-0001");
+    } finally {
+      await standIn.close();
+    }
   });
 
   it("keeps the previous sandbox active and readable when a run is cancelled mid-way", async () => {

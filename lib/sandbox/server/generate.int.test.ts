@@ -9,7 +9,7 @@ import { ValidationError } from "@/lib/errors";
 import type { SchemaModel } from "@/lib/schema/model";
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
 import { quoteIdent, quoteTable } from "@/lib/sandbox/ddl";
-import { findCountry } from "@/lib/sandbox/places";
+import { COUNTRY_NAMES, findCountry } from "@/lib/sandbox/places";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-sandbox-"));
@@ -142,6 +142,23 @@ describe("generateSandboxFile", () => {
       expect(await count(run, `SELECT count(*) FROM countries WHERE regexp_matches(name, ' [0-9]+$')`)).toBe(0);
       expect(await count(run, `SELECT count(DISTINCT name) FROM airlines`)).toBeGreaterThan(100);
     });
+  });
+
+  it("stops a table of real countries at the gazetteer's size instead of inventing names, and says so", async () => {
+    const file = path.join(dir, "countries-cap.duckdb");
+    const out = await generateSandboxFile(model, {
+      targetPath: file,
+      seed: 5,
+      rowsPerTable: { countries: 500, airlines: 50, airports: 300, planes: 10, routes: 200 },
+    });
+    expect(out.rowCounts.countries).toBe(COUNTRY_NAMES.length);
+    expect(out.notes).toEqual([`countries: ${COUNTRY_NAMES.length} of 500 rows, one row per country the built-in gazetteer knows.`]);
+    await withReadOnly(file, async (run) => {
+      expect(await count(run, `SELECT count(*) FROM countries WHERE regexp_matches(name, '[0-9]')`)).toBe(0);
+      const airports = (await run(`SELECT city, country FROM airports WHERE city IS NOT NULL AND country IS NOT NULL`)) as string[][];
+      expect(airports.filter(([city, country]) => !findCountry(country!)?.cities.some((c) => c.name === city))).toEqual([]);
+    });
+    await expectIntegrity(file, model);
   });
 
   it("gives the same rows for the same seed and different rows for another seed", async () => {

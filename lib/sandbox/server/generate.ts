@@ -46,6 +46,8 @@ export interface GenerateSandboxOptions {
 
 export interface GenerateSandboxResult {
   rowCounts: Record<string, number>;
+  /** Why a table got fewer rows than asked (e.g. a countries table holds every known country once). */
+  notes: string[];
   bytes: number;
   sha256: string;
 }
@@ -95,6 +97,7 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
     for (const statement of renderSandboxDdl(model, plan)) await connection.run(statement);
 
     const rowCounts: Record<string, number> = {};
+    const notes: string[] = [];
     const refineShare = opts.refine ? Math.round(90 * Math.max(0, Math.min(0.9, opts.refine.share))) : 0;
     const fillShare = 90 - refineShare;
     const filled = new Set<string>();
@@ -103,14 +106,16 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
     for (const table of plan.order) {
       if (await cancelled()) throw new Error("Cancelled");
       const target = rowTargets.get(table.name) ?? defaultRows;
-      const count = await fillTable(connection, table, target, createRng(opts.seed).fork(`table:${table.name}`), plan, {
+      const fillOptions: FillOptions = {
         seed: opts.seed,
         nullRate: opts.nullRate,
         columnNullRates: opts.columnNullRates,
         constants: opts.constants,
         isCancelled: cancelled,
-      });
+      };
+      const count = await fillTable(connection, table, target, createRng(opts.seed).fork(`table:${table.name}`), plan, fillOptions);
       rowCounts[table.name] = count;
+      if (fillOptions.cappedBy) notes.push(`${table.name}: ${count.toLocaleString("en-US")} of ${target.toLocaleString("en-US")} rows, ${fillOptions.cappedBy}.`);
       filled.add(table.name);
       // DuckDB cannot update a row that other tables already reference, so a deferred key is
       // filled as soon as both of its sides exist: for a self-reference, before any child table.
@@ -154,7 +159,7 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
     const { size } = await stat(targetPath);
     const sha256 = await hashFile(targetPath);
     await report(100, "Sandbox ready");
-    return { rowCounts, bytes: size, sha256 };
+    return { rowCounts, notes, bytes: size, sha256 };
   } finally {
     connection?.closeSync();
     instance?.closeSync();
@@ -232,6 +237,8 @@ export interface FillOptions {
   /** Values to mix in around the constants of the project's queries, keyed "table.column" (test-suite variants). */
   constants?: Record<string, SqlValue[]>;
   isCancelled: () => Promise<boolean>;
+  /** Set by fillTable when the table got fewer rows than asked, and why. */
+  cappedBy?: string;
 }
 
 /** A key to a parent drawn from the parent's keys in JavaScript: other columns of the row depend on it. */
@@ -441,6 +448,16 @@ async function fillTableWith(
   for (const i of uniquePositions) {
     const vocab = getVocabulary(table, columns[i]!);
     if (vocab && vocab.length > 1) vocabularies.set(i, { items: rng.shuffle(Array.from(new Set(vocab))), cursor: 0 });
+  }
+  // A unique column of real countries (or cities) cannot hold more rows than the gazetteer knows
+  // places: the table stops there instead of inventing "France 2".
+  for (const i of uniquePositions) {
+    const semantic = columns[i]!.semanticType;
+    const vocab = vocabularies.get(i);
+    if ((semantic === "country" || semantic === "city") && vocab && target > vocab.items.length) {
+      target = vocab.items.length;
+      options.cappedBy = `one row per ${semantic} the built-in gazetteer knows`;
+    }
   }
   const fallbackCounters = new Map<number, number>();
   const allKeys = [

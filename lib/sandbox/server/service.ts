@@ -67,6 +67,8 @@ export interface SandboxSettings {
   nullRate?: number;
   variants: number;
   llm?: { endpointId: string; endpointName: string; model: string; maxRowsPerTable: number; result?: LlmRealismResult };
+  /** Why tables got fewer rows than asked. */
+  notes?: string[];
 }
 
 interface SandboxJobPayload {
@@ -264,6 +266,7 @@ export async function runSandboxJob(db: Db, ctx: JobContext<SandboxJobPayload>) 
       await ctx.progress(primaryEnd, "Activating the new sandbox…");
       const settings = JSON.parse(sandbox.settings) as SandboxSettings;
       if (settings.llm && llmResult) settings.llm.result = llmResult;
+      settings.notes = out.notes;
       await db.$transaction(async (tx) => {
         await tx.sandbox.updateMany({
           where: { projectId: sandbox.projectId, role: "primary", status: "ready", id: { not: sandbox.id } },
@@ -289,7 +292,8 @@ export async function runSandboxJob(db: Db, ctx: JobContext<SandboxJobPayload>) 
       });
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      await db.sandbox.update({ where: { id: sandbox.id }, data: { status: "failed", error: message.slice(0, 1000) } });
+      const cancelled = error instanceof JobCancelledError || message.startsWith("Cancelled");
+      await db.sandbox.update({ where: { id: sandbox.id }, data: { status: cancelled ? "cancelled" : "failed", error: cancelled ? "Cancelled before it was complete; the previous sandbox stayed in use." : message.slice(0, 1000) } });
       throw error;
     }
   }

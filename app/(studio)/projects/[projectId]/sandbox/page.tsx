@@ -67,6 +67,8 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
               tables={formTables}
               endpoints={endpoints.filter((e) => e.kind === "openai_compatible").map((e) => ({ id: e.id, name: e.name, model: e.model }))}
               initialSeed={sandboxes[0]?.seed ?? 42}
+              initialVariants={lastSettings?.variants ?? 4}
+              initialNullRate={lastSettings?.nullRate}
             /> : <p className="text-sm text-slate-600">Save a schema first: the sandbox is built from it.</p>}
         </Card>
         <div className="space-y-6">
@@ -80,6 +82,13 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
                 <Stat label="Size" value={formatBytes(active.bytes)} />
                 <Stat label="Seed" value={active.seed} hint={`schema v${active.schemaVersion}`} />
               </div>
+              {active.settings.notes && active.settings.notes.length > 0 && (
+                <ul className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="sandbox-notes">
+                  {active.settings.notes.map((n) => (
+                    <li key={n}>{n}</li>
+                  ))}
+                </ul>
+              )}
               <Card title="Rows per table">
                 <ul className="space-y-1.5" aria-label="Rows per table">
                   {Object.entries(active.rowCounts).map(([table, n]) => (

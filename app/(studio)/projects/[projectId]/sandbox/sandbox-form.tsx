@@ -46,19 +46,23 @@ export function SandboxForm({
   tables,
   endpoints,
   initialSeed,
+  initialVariants = 4,
+  initialNullRate,
 }: {
   projectId: string;
   activeJob: JobView | null;
   tables: SandboxFormTable[];
   endpoints: SandboxFormEndpoint[];
   initialSeed: number;
+  initialVariants?: number;
+  initialNullRate?: number;
 }) {
   const [seed, setSeed] = useState(String(initialSeed));
   const [rows, setRows] = useState<Record<string, string>>(() => Object.fromEntries(tables.map((t) => [t.name, String(t.rows)])));
   const [scale, setScale] = useState("1");
-  const [nullMode, setNullMode] = useState<"default" | "custom">("default");
-  const [nullPct, setNullPct] = useState("4");
-  const [variants, setVariants] = useState("4");
+  const [nullMode, setNullMode] = useState<"default" | "custom">(initialNullRate === undefined ? "default" : "custom");
+  const [nullPct, setNullPct] = useState(initialNullRate === undefined ? "4" : String(Math.round(initialNullRate * 1000) / 10));
+  const [variants, setVariants] = useState(String(initialVariants));
   const [llmOn, setLlmOn] = useState(false);
   const [endpointId, setEndpointId] = useState(endpoints[0]?.id ?? "");
   const [llmRows, setLlmRows] = useState("200");
