@@ -3,7 +3,7 @@ import type { ColumnModel, TableModel } from "@/lib/schema/model";
 import { inferSemanticType } from "@/lib/schema/semantic";
 import { COUNTRY_NAMES, findCountry } from "@/lib/sandbox/places";
 import { createRng } from "@/lib/sandbox/random";
-import { createColumnGenerator, createRowState, parseColumnType, toSqlText, uniqueFallback, type SqlValue } from "@/lib/sandbox/values";
+import { createColumnGenerator, createRowState, parseColumnType, parseDefaultLiteral, toSqlText, uniqueFallback, type SqlValue } from "@/lib/sandbox/values";
 
 function column(table: string, name: string, type: string, extra: Partial<ColumnModel> = {}): ColumnModel {
   return { name, type, nullable: true, primaryKey: false, unique: false, checks: [], semanticType: inferSemanticType(table, name, type), ...extra };
@@ -143,5 +143,31 @@ describe("uniqueFallback", () => {
     expect(new Set(values).size).toBe(676);
     expect(values.every((v) => typeof v === "string" && v.length === 2)).toBe(true);
     expect(uniqueFallback("x", parsed, 676)).toBeNull();
+  });
+});
+
+describe("DEFAULT literals", () => {
+  it("reads plain literals and ignores expressions", () => {
+    expect(parseDefaultLiteral("0")).toBe(0);
+    expect(parseDefaultLiteral("-1.5")).toBe(-1.5);
+    expect(parseDefaultLiteral("'active'")).toBe("active");
+    expect(parseDefaultLiteral("'active'::character varying")).toBe("active");
+    expect(parseDefaultLiteral("('it''s')")).toBe("it's");
+    expect(parseDefaultLiteral("TRUE")).toBe(true);
+    expect(parseDefaultLiteral("now()")).toBeUndefined();
+    expect(parseDefaultLiteral("nextval('seq'::regclass)")).toBeUndefined();
+    expect(parseDefaultLiteral("CURRENT_DATE")).toBeUndefined();
+    expect(parseDefaultLiteral(null)).toBeUndefined();
+  });
+
+  it("gives about a third of the rows the column's DEFAULT", () => {
+    const col = { ...column("routes", "stops", "INTEGER"), defaultValue: "0" };
+    const values = sample("routes", col, 2000);
+    const zeros = values.filter((v) => v === 0).length / values.length;
+    expect(zeros).toBeGreaterThan(0.3);
+    const status = { ...column("accounts", "status", "VARCHAR"), defaultValue: "'dormant'" };
+    const share = sample("accounts", status, 2000).filter((v) => v === "dormant").length / 2000;
+    expect(share).toBeGreaterThan(0.28);
+    expect(share).toBeLessThan(0.42);
   });
 });

@@ -245,6 +245,24 @@ export interface ColumnGeneratorOptions {
 
 /** Default NULL share of a nullable column that is not a key. */
 export const DEFAULT_NULL_RATE = 0.04;
+/** Share of rows that hold a column's literal DEFAULT. */
+export const DEFAULT_VALUE_SHARE = 0.35;
+
+/**
+ * The value of a DEFAULT that is a plain literal (`0`, `-1.5`, `'active'`, `'active'::character
+ * varying`, `TRUE`); undefined for expressions (`now()`, `nextval(...)`, `CURRENT_DATE`).
+ */
+export function parseDefaultLiteral(text: string | null | undefined): SqlValue | undefined {
+  if (!text) return undefined;
+  let t = text.trim();
+  for (let i = 0; i < 3 && /^\(.*\)$/.test(t); i++) t = t.slice(1, -1).trim();
+  t = t.replace(/::[\w\s]+(\(\d+(,\s*\d+)?\))?$/i, "").trim();
+  if (/^[-+]?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (/^(true|false)$/i.test(t)) return t.toLowerCase() === "true";
+  const quoted = /^'((?:[^']|'')*)'$/.exec(t);
+  if (quoted) return quoted[1]!.replaceAll("''", "'");
+  return undefined;
+}
 
 export function createColumnGenerator(table: TableModel, column: ColumnModel, context: TableContext = {}, options: ColumnGeneratorOptions = {}): ColumnGenerator {
   const parsed = parseColumnType(column.type);
@@ -258,12 +276,19 @@ export function createColumnGenerator(table: TableModel, column: ColumnModel, co
   else if (column.allowedValues?.length === 1) nullRate = 0.75;
   else if (w.includes("alias")) nullRate = 0.6;
   const constants = (options.constants ?? []).filter((v) => v !== null);
+  // A literal DEFAULT is what most rows hold in a real table (stops DEFAULT 0, status DEFAULT 'active').
+  const fallback = column.primaryKey || column.unique ? undefined : parseDefaultLiteral(column.defaultValue);
   return {
     parsed,
     bounds,
     nullRate,
     next(rng, row, rowIndex) {
-      const drawn = constants.length > 0 && rng.chance(0.2) ? fuzzConstant(rng.pick(constants), parsed, rng) : raw(rng, row, rowIndex);
+      const drawn =
+        constants.length > 0 && rng.chance(0.2)
+          ? fuzzConstant(rng.pick(constants), parsed, rng)
+          : fallback !== undefined && rng.chance(DEFAULT_VALUE_SHARE)
+            ? fallback
+            : raw(rng, row, rowIndex);
       const value = fitToType(drawn, parsed, bounds, rng);
       row.values.set(column.name, value);
       return value;

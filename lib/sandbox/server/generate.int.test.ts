@@ -8,6 +8,7 @@ import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
 import { ValidationError } from "@/lib/errors";
 import type { SchemaModel } from "@/lib/schema/model";
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
+import { parsePostgresDdl } from "@/lib/schema/server/parse-ddl-postgres";
 import { quoteIdent, quoteTable } from "@/lib/sandbox/ddl";
 import { COUNTRY_NAMES, findCountry } from "@/lib/sandbox/places";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
@@ -252,6 +253,88 @@ describe("generateSandboxFile", () => {
       expect(await count(run, `SELECT count(*) FROM hr.employees WHERE manager_id IS NOT NULL`)).toBeGreaterThan(20);
       expect(await count(run, `SELECT count(*) FROM hr.employees WHERE manager_id >= employee_id`)).toBe(0);
       expect(await count(run, `SELECT count(DISTINCT level) FROM customers`)).toBe(3);
+    });
+  });
+
+  it("fills a PostgreSQL university schema past the template rows: a cycle, composite keys, a junction table, defaults, variants", async () => {
+    const { model: uni } = await parsePostgresDdl(`
+      CREATE TABLE departments (
+        dept_code varchar(6) PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        head_id integer,
+        budget numeric(12,2) CHECK (budget >= 0)
+      );
+      CREATE TABLE professors (
+        professor_id serial PRIMARY KEY,
+        full_name text NOT NULL,
+        email varchar(120) NOT NULL UNIQUE,
+        dept_code varchar(6) NOT NULL REFERENCES departments (dept_code),
+        hired_on date NOT NULL
+      );
+      ALTER TABLE departments ADD FOREIGN KEY (head_id) REFERENCES professors (professor_id);
+      CREATE TABLE students (
+        student_id bigserial PRIMARY KEY,
+        first_name text NOT NULL,
+        last_name text NOT NULL,
+        email varchar(160) NOT NULL UNIQUE,
+        mentor_id bigint REFERENCES students (student_id),
+        status varchar(12) NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'graduated', 'suspended')),
+        gpa numeric(3,2) CHECK (gpa BETWEEN 0 AND 4),
+        enrolled_on date NOT NULL
+      );
+      CREATE TABLE courses (
+        dept_code varchar(6) NOT NULL REFERENCES departments (dept_code),
+        course_no smallint NOT NULL CHECK (course_no BETWEEN 100 AND 999),
+        title text NOT NULL,
+        credits smallint NOT NULL DEFAULT 3 CHECK (credits BETWEEN 1 AND 6),
+        PRIMARY KEY (dept_code, course_no)
+      );
+      CREATE TABLE sections (
+        section_id integer PRIMARY KEY,
+        dept_code varchar(6) NOT NULL,
+        course_no smallint NOT NULL,
+        professor_id integer REFERENCES professors (professor_id),
+        term varchar(8) NOT NULL,
+        capacity integer NOT NULL CHECK (capacity > 0),
+        FOREIGN KEY (dept_code, course_no) REFERENCES courses (dept_code, course_no),
+        UNIQUE (dept_code, course_no, term)
+      );
+      CREATE TABLE enrollments (
+        student_id bigint NOT NULL REFERENCES students (student_id),
+        section_id integer NOT NULL REFERENCES sections (section_id),
+        grade varchar(2) CHECK (grade IN ('A', 'B', 'C', 'D', 'F')),
+        PRIMARY KEY (student_id, section_id)
+      );
+    `);
+    const rows = { departments: 12, professors: 300, students: 20_000, courses: 400, sections: 2_000, enrollments: 60_000 };
+    const target = path.join(dir, "university.duckdb");
+    const out = await generateSandboxFile(uni, { targetPath: target, seed: 17, rowsPerTable: rows });
+    expect(out.rowCounts).toMatchObject({ professors: 300, students: 20_000, courses: 400, enrollments: 60_000 });
+    expect(out.rowCounts.sections).toBeGreaterThan(1_900);
+    await expectIntegrity(target, uni);
+    await withReadOnly(target, async (run) => {
+      // Past the 8,192 template rows, unique emails stay unique and still look like emails.
+      expect(await count(run, `SELECT count(*) FROM students WHERE email NOT LIKE '%_@_%._%'`)).toBe(0);
+      // The literal DEFAULT is the most common value; the cycle's nullable side is filled.
+      expect(await count(run, `SELECT count(*) FROM students WHERE status = 'active'`)).toBeGreaterThan(20_000 * 0.3);
+      expect(await count(run, `SELECT count(*) FROM courses WHERE credits = 3`)).toBeGreaterThan(400 * 0.3);
+      expect(await count(run, `SELECT count(*) FROM departments WHERE head_id IS NOT NULL`)).toBeGreaterThan(5);
+      expect(await count(run, `SELECT count(*) FROM students WHERE mentor_id IS NOT NULL`)).toBeGreaterThan(10_000);
+      // Students take several sections; popular sections fill up.
+      expect(await count(run, `SELECT max(n) FROM (SELECT count(*) AS n FROM enrollments GROUP BY student_id)`)).toBeGreaterThan(3);
+    });
+
+    // A variant with fuzzed constants keeps every constraint too, and carries the constants.
+    const variant = path.join(dir, "university-variant.duckdb");
+    await generateSandboxFile(uni, {
+      targetPath: variant,
+      seed: 18,
+      rowsPerTable: rows,
+      constants: { "students.gpa": [3.5], "courses.course_no": [101], "students.status": ["suspended"] },
+    });
+    await expectIntegrity(variant, uni);
+    await withReadOnly(variant, async (run) => {
+      expect(await count(run, `SELECT count(*) FROM students WHERE gpa IN (3.46, 3.5, 3.54)`)).toBeGreaterThan(500);
     });
   });
 
