@@ -49,6 +49,9 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/pairs/[pairId]/decision": "project:pairs.review",
   "GET /api/projects/[projectId]/queries": "project:project.view",
   "POST /api/projects/[projectId]/queries": "project:pairs.review",
+  "POST /api/projects/[projectId]/queries/import": "project:pipeline.build",
+  "GET /api/projects/[projectId]/queries/[queryId]": "project:project.view",
+  "POST /api/projects/[projectId]/queries/[queryId]": "project:pairs.review",
   "POST /api/projects/[projectId]/questions": "project:pairs.review",
   "POST /api/projects/[projectId]/sandbox": "project:pipeline.build",
   "GET /api/projects/[projectId]/sandbox/report": "project:project.view",
@@ -92,6 +95,7 @@ beforeAll(async () => {
   const pairs = await t.db.pair.findMany({ where: { projectId }, include: { query: true } });
   for (const p of pairs) if (p.query.resultRowCount) await decidePair(t.db, projectId, p.id, { action: "approve", revision: p.revision });
   ids.pairId = pairs[0].id;
+  ids.queryId = pairs[0].queryId;
   const version = await freezeDatasetVersion(t.db, projectId, { testFraction: 0.2, seed: 3 });
   ids.versionId = version.id;
   const endpoint = await ensureBaselineEndpoint(t.db, projectId);

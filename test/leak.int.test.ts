@@ -38,6 +38,7 @@ beforeAll(async () => {
   const pairs = await t.db.pair.findMany({ where: { projectId: ids.projectId }, include: { query: true } });
   for (const p of pairs) if (p.query.resultRowCount) await decidePair(t.db, ids.projectId, p.id, { action: "approve", revision: p.revision });
   ids.pairId = pairs[0].id;
+  ids.queryId = pairs[0].queryId;
   const version = await freezeDatasetVersion(t.db, ids.projectId, { testFraction: 0.2, seed: 5 });
   await signOffDatasetVersion(t.db, ids.projectId, version.id);
   ids.versionId = version.id;

@@ -4,6 +4,14 @@ import type { QueryShape } from "@/lib/queries/shapes";
 
 export type SlotValue = string | number | boolean;
 export type AggregateName = "avg" | "min" | "max" | "sum";
+export type ComparisonOp = "=" | "<>" | "<" | "<=" | ">" | ">=";
+
+/** One predicate, in words: `column` already names the path to it ("airline's country"). */
+export interface QuestionCondition {
+  column: string;
+  op: ComparisonOp;
+  value: SlotValue;
+}
 
 export interface QuestionBucket {
   label: string;
@@ -41,6 +49,25 @@ export interface QuestionSeed {
   year?: number;
   date?: string;
   buckets?: QuestionBucket[];
+  /** Values of an IN list, in SQL order. */
+  values?: SlotValue[];
+  /** Text a LIKE '%…%' looks for. */
+  substring?: string;
+  /** Further predicates on the rows, in SQL order, joined with `connector` (default "and"). */
+  conditions?: QuestionCondition[];
+  connector?: "and" | "or";
+  /** Several aggregates of `column`, in SQL order. */
+  aggs?: AggregateName[];
+  /** The aggregated number when `column` names a date ("total amount"). */
+  measure?: string;
+  /** Date bucket of date_trunc. */
+  unit?: "month" | "year";
+  /** Last day of a date range (`date` is the first). */
+  endDate?: string;
+  /** Self join on one column: both sides equal or different. */
+  compare?: "same" | "different";
+  /** What a running total or a listing is ordered by, in words ("id", "ordered at"). */
+  orderColumn?: string;
   /** Every literal in the SQL the question must state verbatim so it can be answered. */
   literals: string[];
 }

@@ -5,6 +5,7 @@ import type { Complexity } from "@/lib/queries/complexity";
 import { classifyComplexity } from "@/lib/queries/complexity";
 import type { QueryFeatures } from "@/lib/queries/features";
 import { summarizeParseTree } from "@/lib/queries/parse-tree";
+import { rememberPlainQuery } from "@/lib/sql/server/plain-queries";
 
 export type SqlAnalysis =
   | {
@@ -84,6 +85,8 @@ export async function parseSqlTree(sql: string): Promise<{ ok: true; node: unkno
   if (statements.length !== 1) {
     return { ok: false, error: statements.length === 0 ? "The query is empty." : `Expected one statement, found ${statements.length}.` };
   }
+  // The same verdict safe execution asks for: remembered, so executing it skips that parse.
+  rememberPlainQuery(sql);
   return { ok: true, node: statements[0].node };
 }
 

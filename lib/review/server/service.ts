@@ -8,8 +8,9 @@ import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { getProject } from "@/lib/projects/server/service";
 import { requireActiveSandbox } from "@/lib/sandbox/server/service";
 import { executeGroundTruth } from "@/lib/queries/server/service";
+import { lintWithExecution } from "@/lib/queries/server/lint-exec";
 import { analyzeSql } from "@/lib/queries/server/analyze";
-import { getLintHints, lintQuery } from "@/lib/queries/lint";
+import { getLintHints } from "@/lib/queries/lint";
 import { getSchemaVersion } from "@/lib/schema/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { REVIEW_STATES, type ReviewState, nextStateFor, type ReviewAction } from "@/lib/review/states";
@@ -180,12 +181,13 @@ export async function editPair(db: Db, projectId: string, pairId: string, input:
   if (sqlChanged) {
     const sql = input.sql!;
     const sandbox = await requireActiveSandbox(db, projectId);
-    const executed = await executeGroundTruth(sandbox.path, sql);
-    if (!executed.ok) throw new ValidationError(`The SQL did not run on the sandbox: ${executed.error} Nothing was saved.`);
     const analysis = await analyzeSql(sql);
+    const executed = await executeGroundTruth(sandbox.path, sql, analysis.ok && analysis.topLevelOrderBy);
+    if (!executed.ok) throw new ValidationError(`The SQL did not run on the sandbox: ${executed.error} Nothing was saved.`);
     const schema = await getSchemaVersion(db, projectId, sandbox.schemaVersionId);
-    const flags = analysis.ok ? lintQuery(sql, analysis.features, { hints: getLintHints(schema.model) }) : [];
-    if (executed.rowCount === 0) flags.push({ code: "empty_result", message: "Returns no rows on the sandbox: a weak label." });
+    const flags = analysis.ok
+      ? await lintWithExecution(sandbox.path, sql, analysis.features, { hints: getLintHints(schema.model), result: executed.result, question: input.question ?? pair.question })
+      : [];
     const query = await db.query.upsert({
       where: { projectId_sql: { projectId, sql } },
       create: {
@@ -201,10 +203,11 @@ export async function editPair(db: Db, projectId: string, pairId: string, input:
         lintFlags: JSON.stringify(flags),
         result: executed.stored,
         resultRowCount: executed.rowCount,
+        resultHash: executed.hash,
         resultSandboxId: sandbox.id,
         executedAt: new Date(),
       },
-      update: { result: executed.stored, resultRowCount: executed.rowCount, resultSandboxId: sandbox.id, executionError: null, executedAt: new Date() },
+      update: { result: executed.stored, resultRowCount: executed.rowCount, resultHash: executed.hash, resultSandboxId: sandbox.id, executionError: null, executedAt: new Date() },
     });
     queryId = query.id;
   }

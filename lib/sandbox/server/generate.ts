@@ -168,7 +168,7 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
 }
 
 /** Proves every foreign key with an anti-join; a single orphan means a generator bug, so the build fails. */
-async function verifyForeignKeys(connection: DuckDBConnection, model: SchemaModel, plan: FillPlan): Promise<void> {
+export async function verifyForeignKeys(connection: DuckDBConnection, model: SchemaModel, plan: FillPlan): Promise<void> {
   const tables = new Set(model.tables.map((t) => t.name));
   for (const table of model.tables) {
     for (const fk of table.foreignKeys) {

@@ -17,6 +17,7 @@ import { generateSandboxFile, MAX_ROWS_PER_TABLE, type GenerateSandboxOptions } 
 import { applyLlmRealism, type LlmRealismResult } from "@/lib/sandbox/server/llm-realism";
 import { toEffectiveSchema, type SchemaModel, type TableModel } from "@/lib/schema/model";
 import { collectQueryConstants } from "@/lib/queries/server/constants";
+import { QUERIES_JOB, type QueriesJobPayload } from "@/lib/queries/jobs";
 import { createChatClient } from "@/lib/providers/server/openai-compatible";
 import { openSecret } from "@/lib/secrets/server/crypto";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
@@ -300,6 +301,12 @@ export async function runSandboxJob(db: Db, ctx: JobContext<SandboxJobPayload>) 
 
   const built = await buildVariants(db, (pct, message) => ctx.progress(pct, message), sandbox, model, rowCounts, variants, primaryEnd);
   const total = Object.values(rowCounts).reduce((a, b) => a + b, 0);
+  // Labels follow the sandbox: every query's ground truth is re-executed on the new one.
+  const project = await db.project.findUnique({ where: { id: sandbox.projectId }, select: { activeSandboxId: true } });
+  if (project?.activeSandboxId === sandbox.id && (await db.query.count({ where: { projectId: sandbox.projectId, NOT: { resultSandboxId: sandbox.id } } })) > 0) {
+    const payload: QueriesJobPayload = { max: 0, seed: 7, executeOnly: true };
+    await enqueueJob(db, { type: QUERIES_JOB, projectId: sandbox.projectId, payload, activeKey: `queries:${sandbox.projectId}` });
+  }
   const variantNote = variants > 0 ? ` and ${built.ready} of ${variants} test-suite variant${variants === 1 ? "" : "s"}` : "";
   return {
     message: `Generated ${total.toLocaleString("en-US")} rows${variantNote}.${built.failed.length > 0 ? ` Variants that failed: ${built.failed.join("; ")}` : ""}`,

@@ -22,6 +22,7 @@ const HANDWRITTEN: { sql: string; affected: boolean }[] = [
   { sql: "SELECT * FROM airports WHERE country = 'Peru'", affected: true },
   { sql: "WITH high AS (SELECT name, altitude FROM airports) SELECT name FROM high", affected: true },
   { sql: "SELECT name FROM airlines WHERE EXISTS (SELECT 1 FROM planes p WHERE p.name = airlines.name)", affected: true },
+  { sql: "SELECT count(*) FROM planes", affected: true },
   // Decoys: the words appear, the elements are not used.
   { sql: "SELECT name AS altitude FROM airlines ORDER BY altitude", affected: false },
   { sql: "SELECT 'planes' AS label, count(*) AS n FROM airports", affected: false },

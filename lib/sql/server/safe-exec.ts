@@ -1,9 +1,10 @@
 import "server-only";
 import { stat } from "node:fs/promises";
-import { DuckDBInstance, StatementType, type DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import { NotFoundError, SqlExecutionError, SqlRefusedError } from "@/lib/errors";
 import type { JsonValue, QueryColumn, QueryResult } from "@/lib/sql/result";
 import { toJsonValue } from "@/lib/sql/server/duckdb-values";
+import { isKnownPlainQuery, rememberPlainQuery } from "@/lib/sql/server/plain-queries";
 
 // Untrusted SQL (model output, reviewer edits, imported logs) runs only through here. The sandbox
 // file is opened read-only with file access, extension loading and settings changes disabled, and
@@ -36,7 +37,11 @@ interface CachedReader {
   instance: Promise<DuckDBInstance>;
   active: number;
   stale: boolean;
+  /** Connections that finished a query cleanly, reused by the next ones (at most MAX_IDLE). */
+  idle: DuckDBConnection[];
 }
+
+const MAX_IDLE_CONNECTIONS = 4;
 
 const readers = new Map<string, CachedReader>();
 
@@ -63,14 +68,19 @@ export async function executeReadOnly(dbPath: string, sql: string, opts: Execute
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   try {
-    connection = await (await reader.instance).connect();
+    connection = reader.idle.pop() ?? (await (await reader.instance).connect());
     const conn = connection;
     timer = setTimeout(() => {
       timedOut = true;
       conn.interrupt();
     }, timeoutMs);
-    const result = await runChecked(conn, sql, maxRows);
+    const result = await runChecked(conn, await reader.instance, sql, maxRows);
     if (timedOut) throw timeoutError(timeoutMs);
+    // Only a connection that ended a query cleanly is reused; any other is closed.
+    if (!result.truncated && !reader.stale && reader.idle.length < MAX_IDLE_CONNECTIONS) {
+      reader.idle.push(conn);
+      connection = undefined;
+    }
     return { ...result, elapsedMs: Math.round(performance.now() - started) };
   } catch (error) {
     if (timedOut) throw timeoutError(timeoutMs);
@@ -82,8 +92,28 @@ export async function executeReadOnly(dbPath: string, sql: string, opts: Execute
   }
 }
 
+interface SerializedCheck {
+  error?: boolean;
+  error_message?: string;
+  statements?: unknown[];
+}
+
+/** json_serialize_sql on its own connection, so it runs while the main connection prepares. */
+async function serializeOnSide(instance: DuckDBInstance, sql: string): Promise<SerializedCheck> {
+  const side = await instance.connect();
+  try {
+    const parsed = await side.runAndReadAll("SELECT json_serialize_sql($1::VARCHAR)", [sql]);
+    return JSON.parse(String(parsed.getRows()[0]?.[0] ?? "{}")) as SerializedCheck;
+  } catch (error) {
+    return { error: true, error_message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    side.closeSync();
+  }
+}
+
 async function runChecked(
   conn: DuckDBConnection,
+  instance: DuckDBInstance,
   sql: string,
   maxRows: number,
 ): Promise<Omit<QueryResult, "elapsedMs">> {
@@ -106,26 +136,54 @@ async function runChecked(
     );
   }
 
-  // The parser-only serializer accepts nothing but SELECT nodes: a second, independent check.
-  const parsed = await conn.runAndReadAll("SELECT json_serialize_sql($1::VARCHAR)", [sql]);
-  const serialized = JSON.parse(String(parsed.getRows()[0]?.[0] ?? "{}")) as {
-    error?: boolean;
-    error_message?: string;
-    statements?: unknown[];
+  // The parser-only serializer accepts nothing but SELECT nodes: a second, independent check. It
+  // runs on a side connection while this one prepares and starts the query; nothing is returned
+  // before it has passed (the sandbox is read-only, so starting early changes nothing).
+  const serializedCheck: Promise<SerializedCheck> = isKnownPlainQuery(sql) ? Promise.resolve({ statements: [sql] }) : serializeOnSide(instance, sql);
+  const refuseUnlessPlain = async () => {
+    const serialized = await serializedCheck;
+    if (serialized.error || serialized.statements?.length !== 1) {
+      throw new SqlRefusedError(
+        `${ALLOWED_DESCRIPTION}; DuckDB does not read this as a plain query (${serialized.error_message ?? "not a SELECT"}).`,
+      );
+    }
+    rememberPlainQuery(sql);
   };
-  if (serialized.error || serialized.statements?.length !== 1) {
-    throw new SqlRefusedError(
-      `${ALLOWED_DESCRIPTION}; DuckDB does not read this as a plain query (${serialized.error_message ?? "not a SELECT"}).`,
-    );
-  }
 
-  const prepared = await extracted.prepare(0);
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (error) {
+    await refuseUnlessPlain();
+    throw error;
+  }
+  try {
+    return await readPrepared(prepared, maxRows, refuseUnlessPlain);
+  } finally {
+    // Freed now rather than when collected: connections are reused, and a statement holds its plan.
+    prepared.destroySync();
+  }
+}
+
+async function readPrepared(
+  prepared: DuckDBPreparedStatement,
+  maxRows: number,
+  refuseUnlessPlain: () => Promise<void>,
+): Promise<Omit<QueryResult, "elapsedMs">> {
   if (prepared.statementType !== StatementType.SELECT) {
+    await refuseUnlessPlain();
     const name = StatementType[prepared.statementType] ?? "non-query";
     throw new SqlRefusedError(`${ALLOWED_DESCRIPTION}; this is a ${name} statement.`);
   }
 
-  const result = await prepared.stream();
+  let result;
+  try {
+    result = await prepared.stream();
+  } catch (error) {
+    await refuseUnlessPlain();
+    throw error;
+  }
+  await refuseUnlessPlain();
   const columns: QueryColumn[] = [];
   for (let i = 0; i < result.columnCount; i++) {
     columns.push({ name: result.columnName(i), type: result.columnType(i).toString() });
@@ -231,6 +289,7 @@ async function acquireReader(dbPath: string): Promise<CachedReader> {
       instance: DuckDBInstance.create(dbPath, SANDBOX_OPTIONS),
       active: 0,
       stale: false,
+      idle: [],
     };
     created.instance.catch(() => {
       if (readers.get(dbPath) === created) readers.delete(dbPath);
@@ -257,6 +316,7 @@ function releaseReader(reader: CachedReader): void {
 }
 
 async function closeReader(reader: CachedReader): Promise<void> {
+  for (const connection of reader.idle.splice(0)) connection.closeSync();
   try {
     (await reader.instance).closeSync();
   } catch {

@@ -1,0 +1,293 @@
+import "server-only";
+import { z } from "zod";
+import type { Db, Tx } from "@/lib/db/server/client";
+import { recordAudit } from "@/lib/audit/server/audit";
+import { ConflictError, SqlExecutionError, SqlRefusedError } from "@/lib/errors";
+import { getProject } from "@/lib/projects/server/service";
+import { getSchemaVersion } from "@/lib/schema/server/service";
+import { toEffectiveSchema } from "@/lib/schema/model";
+import { requireActiveSandbox } from "@/lib/sandbox/server/service";
+import { executeReadOnly, firstKeyword } from "@/lib/sql/server/safe-exec";
+import { parseQueryLog, type QueryLogFormat, type QueryLogSkip } from "@/lib/queries/import";
+import { getLintHints, lintQuery } from "@/lib/queries/lint";
+import { lintWithExecution } from "@/lib/queries/server/lint-exec";
+import { analyzeSql } from "@/lib/queries/server/analyze";
+import { executeGroundTruth } from "@/lib/queries/server/service";
+
+export const importQueriesInput = z.object({
+  fileName: z
+    .string()
+    .trim()
+    .min(1, "Give the file's name: its extension (.sql, .csv, .jsonl) tells how to read it.")
+    .max(255, "The file name is longer than 255 characters. Rename the file and upload it again."),
+  content: z.string(),
+});
+export type ImportQueriesInput = z.infer<typeof importQueriesInput>;
+
+export interface ImportReport {
+  format: QueryLogFormat;
+  /** Statements (or rows) found in the file: added + alreadyKnown + invalid + skipped. */
+  total: number;
+  added: number;
+  /** Queries the project already had (from an earlier import, generation or review). */
+  alreadyKnown: number;
+  /** Queries that do not parse or do not match the current schema; nothing is stored for them. */
+  invalid: { line: number; sql: string; error: string }[];
+  skipped: QueryLogSkip[];
+  /** Imported or already-known queries that came with a question. */
+  withQuestion: number;
+  /** Question/SQL pairs created from those questions (a pair already holding the question is not repeated). */
+  pairsAdded: number;
+  /** Ground truth of the added queries on the active sandbox. */
+  groundTruth: { executed: number; failed: number; empty: number };
+}
+
+const WRITE_CHUNK = 200;
+const QUERY_KEYWORDS = new Set(["SELECT", "WITH", "FROM"]);
+const CHECK_TIMEOUT_MS = 10_000;
+
+interface PreparedQuery {
+  line: number;
+  sql: string;
+  question?: string;
+  data: {
+    complexity: string;
+    features: string;
+    templateHash: string;
+    topLevelOrderBy: boolean;
+    lintFlags: string;
+    result: string | null;
+    resultRowCount: number | null;
+    resultHash: string | null;
+    executionError: string | null;
+    executedAt: Date;
+  };
+}
+
+/**
+ * Imports a query log into a project. Each query is parsed, bound against the active sandbox's
+ * schema and executed there for ground truth before anything is written; then every new query (and
+ * a pending pair for each question given) is stored in one transaction with the audit event, so an
+ * interrupted import stores nothing and importing the same file again adds nothing.
+ * `queryIds` are the queries this import added.
+ */
+export async function importQueryLog(
+  db: Db,
+  projectId: string,
+  input: ImportQueriesInput,
+  userId?: string | null,
+): Promise<{ report: ImportReport; queryIds: string[] }> {
+  await getProject(db, projectId);
+  const log = parseQueryLog(input.content, input.fileName);
+  const sandbox = await requireActiveSandbox(db, projectId);
+  const schema = await getSchemaVersion(db, projectId, sandbox.schemaVersionId);
+  const hints = getLintHints(toEffectiveSchema(schema.model));
+
+  const known = new Map((await db.query.findMany({ where: { projectId }, select: { id: true, sql: true } })).map((q) => [q.sql, q.id]));
+  const invalid: ImportReport["invalid"] = [];
+  const prepared: PreparedQuery[] = [];
+  const knownQuestions: { queryId: string; question: string }[] = [];
+  let alreadyKnown = 0;
+  let withQuestion = 0;
+
+  for (const entry of log.entries) {
+    const knownId = known.get(entry.sql);
+    if (knownId !== undefined) {
+      alreadyKnown++;
+      if (entry.question) {
+        withQuestion++;
+        knownQuestions.push({ queryId: knownId, question: entry.question });
+      }
+      continue;
+    }
+    const analysis = await analyzeSql(entry.sql);
+    if (!analysis.ok) {
+      invalid.push({ line: entry.line, sql: entry.sql, error: analysis.error });
+      continue;
+    }
+    // DuckDB reads some commands (SUMMARIZE, SHOW…) as SELECTs; execution refuses them, so does the import.
+    if (!QUERY_KEYWORDS.has(firstKeyword(entry.sql))) {
+      invalid.push({ line: entry.line, sql: entry.sql, error: "Only SELECT (or WITH … SELECT) statements are allowed." });
+      continue;
+    }
+    const mismatch = await checkAgainstSandbox(sandbox.path, entry.sql, entry.line);
+    if (mismatch) {
+      invalid.push({ line: entry.line, sql: entry.sql, error: mismatch });
+      continue;
+    }
+    const truth = await executeGroundTruth(sandbox.path, entry.sql, analysis.topLevelOrderBy);
+    const flags = truth.ok
+      ? await lintWithExecution(sandbox.path, entry.sql, analysis.features, { hints, result: truth.result, question: entry.question })
+      : lintQuery(entry.sql, analysis.features, { hints, question: entry.question });
+    if (entry.question) withQuestion++;
+    prepared.push({
+      line: entry.line,
+      sql: entry.sql,
+      question: entry.question,
+      data: {
+        complexity: analysis.complexity,
+        features: JSON.stringify(analysis.features),
+        templateHash: analysis.templateHash,
+        topLevelOrderBy: analysis.topLevelOrderBy,
+        lintFlags: JSON.stringify(flags),
+        result: truth.ok ? truth.stored : null,
+        resultRowCount: truth.ok ? truth.rowCount : null,
+        resultHash: truth.ok ? truth.hash : null,
+        executionError: truth.ok ? null : truth.error,
+        executedAt: new Date(),
+      },
+    });
+  }
+
+  const written = await writeImport(db, {
+    projectId,
+    schemaVersionId: sandbox.schemaVersionId,
+    sandboxId: sandbox.id,
+    fileName: input.fileName,
+    userId: userId ?? null,
+    prepared,
+    knownQuestions,
+    summary: { format: log.format, total: log.entries.length + log.skipped.length, invalid: invalid.length, skipped: log.skipped.length },
+  });
+
+  const added = prepared.filter((p) => !written.raced.has(p.sql));
+  const report: ImportReport = {
+    format: log.format,
+    total: log.entries.length + log.skipped.length,
+    added: written.queryIds.length,
+    alreadyKnown: alreadyKnown + written.raced.size,
+    invalid,
+    skipped: log.skipped,
+    withQuestion,
+    pairsAdded: written.pairsAdded,
+    groundTruth: {
+      executed: added.filter((p) => p.data.result !== null).length,
+      failed: added.filter((p) => p.data.executionError !== null).length,
+      empty: added.filter((p) => p.data.resultRowCount === 0).length,
+    },
+  };
+  return { report, queryIds: written.queryIds };
+}
+
+/**
+ * Binds the query on the sandbox without reading rows. Returns why it does not fit the schema (or
+ * cannot run there at all), or null. Runtime failures are left to ground truth, which records them.
+ */
+async function checkAgainstSandbox(sandboxPath: string, sql: string, line: number): Promise<string | null> {
+  try {
+    // The newlines keep a trailing line comment of the query from swallowing the wrapper.
+    await executeReadOnly(sandboxPath, `SELECT * FROM (\n${sql}\n) AS q LIMIT 0`, { timeoutMs: CHECK_TIMEOUT_MS, maxRows: 1 });
+    return null;
+  } catch (error) {
+    if (error instanceof SqlRefusedError) return error.message;
+    if (error instanceof SqlExecutionError && (error.kind === "binder" || error.kind === "syntax")) {
+      return describeBindError(error.message, error.kind, line);
+    }
+    if (error instanceof SqlExecutionError) return null;
+    throw error;
+  }
+}
+
+/**
+ * DuckDB's message without its excerpt of the wrapped statement, pointing at the line of the file.
+ * Binder and catalog messages name the unknown table or column and suggest the closest one.
+ */
+export function describeBindError(message: string, kind: "binder" | "syntax", line: number): string {
+  const at = /\n\s*LINE (\d+):/.exec(message);
+  const head = (at ? message.slice(0, at.index) : message)
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/: :\s/g, ": ")
+    .trim();
+  // Line 1 of the statement is line 2 of the wrapper.
+  const fileLine = at ? Math.max(line, line + Number(at[1]) - 2) : line;
+  return `${kind === "binder" ? "Does not match the current schema" : "Syntax error"} (line ${fileLine}): ${head}`;
+}
+
+async function writeImport(
+  db: Db,
+  args: {
+    projectId: string;
+    schemaVersionId: string;
+    sandboxId: string;
+    fileName: string;
+    userId: string | null;
+    prepared: PreparedQuery[];
+    knownQuestions: { queryId: string; question: string }[];
+    summary: { format: QueryLogFormat; total: number; invalid: number; skipped: number };
+  },
+): Promise<{ queryIds: string[]; pairsAdded: number; raced: Set<string> }> {
+  const { projectId } = args;
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        // Queries stored since the check (another import, a generation job) count as known.
+        const stored = new Map<string, string>();
+        for (let i = 0; i < args.prepared.length; i += 500) {
+          const sqls = args.prepared.slice(i, i + 500).map((p) => p.sql);
+          for (const q of await tx.query.findMany({ where: { projectId, sql: { in: sqls } }, select: { id: true, sql: true } })) stored.set(q.sql, q.id);
+        }
+        const fresh = args.prepared.filter((p) => !stored.has(p.sql));
+        const queryIds: string[] = [];
+        const questions = [...args.knownQuestions, ...args.prepared.filter((p) => stored.has(p.sql) && p.question).map((p) => ({ queryId: stored.get(p.sql)!, question: p.question! }))];
+        for (let i = 0; i < fresh.length; i += WRITE_CHUNK) {
+          const chunk = fresh.slice(i, i + WRITE_CHUNK);
+          const created = await tx.query.createManyAndReturn({
+            data: chunk.map((p) => ({
+              projectId,
+              schemaVersionId: args.schemaVersionId,
+              sql: p.sql,
+              origin: "imported",
+              questionSeed: null,
+              resultSandboxId: args.sandboxId,
+              ...p.data,
+            })),
+            select: { id: true, sql: true },
+          });
+          const idBySql = new Map(created.map((q) => [q.sql, q.id]));
+          for (const p of chunk) {
+            const id = idBySql.get(p.sql)!;
+            queryIds.push(id);
+            if (p.question) questions.push({ queryId: id, question: p.question });
+          }
+        }
+        const pairsAdded = await createMissingPairs(tx, projectId, questions);
+        await recordAudit(tx, {
+          projectId,
+          userId: args.userId,
+          action: "queries.import",
+          entityType: "query",
+          summary: `Imported ${queryIds.length} ${queryIds.length === 1 ? "query" : "queries"} from ${args.fileName}`,
+          after: { fileName: args.fileName, ...args.summary, added: queryIds.length, pairsAdded },
+        });
+        return { queryIds, pairsAdded, raced: new Set(stored.keys()) };
+      },
+      { timeout: 120_000, maxWait: 15_000 },
+    );
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") {
+      throw new ConflictError("Some of these queries were stored by someone else at the same moment. Upload the file again: queries already stored are counted as known, not added twice.");
+    }
+    throw error;
+  }
+}
+
+/** One pending pair per (query, question), skipping questions the query's pairs already hold. */
+async function createMissingPairs(tx: Tx, projectId: string, questions: { queryId: string; question: string }[]): Promise<number> {
+  if (questions.length === 0) return 0;
+  const have = new Set<string>();
+  const queryIds = [...new Set(questions.map((q) => q.queryId))];
+  for (let i = 0; i < queryIds.length; i += 500) {
+    const pairs = await tx.pair.findMany({ where: { projectId, queryId: { in: queryIds.slice(i, i + 500) } }, select: { queryId: true, question: true } });
+    for (const p of pairs) have.add(`${p.queryId}\u0000${p.question}`);
+  }
+  const data = [];
+  for (const q of questions) {
+    const key = `${q.queryId}\u0000${q.question}`;
+    if (have.has(key)) continue;
+    have.add(key);
+    // A person wrote these questions: "imported" marks them apart from the template styles.
+    data.push({ projectId, queryId: q.queryId, question: q.question, style: "imported", reviewState: "pending" });
+  }
+  for (let i = 0; i < data.length; i += WRITE_CHUNK) await tx.pair.createMany({ data: data.slice(i, i + WRITE_CHUNK) });
+  return data.length;
+}
