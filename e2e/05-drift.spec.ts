@@ -40,5 +40,8 @@ test("a renamed column and a dropped table are flagged where they are used", asy
 
   // The flagged queries carry a schema drift flag on the Queries page.
   await stageLink(page, /Queries/).click();
-  await expect(page.getByText("schema drift").first()).toBeVisible();
+  await page.getByLabel("Lint flag").selectOption("schema_drift");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByTestId("query-row").first()).toBeVisible();
+  await expect(page.getByTestId("query-row").first().getByText("schema drift")).toBeVisible();
 });

@@ -155,7 +155,10 @@ export async function runQueriesJob(db: Db, ctx: JobContext<QueriesJobPayload>) 
   await db.$transaction((tx) =>
     recordAudit(tx, { projectId, action: "queries.generate", entityType: "query", summary: `Generated ${added} queries; executed ${executed} (${failed} failed, ${empty} empty)` }),
   );
-  return { message: `${added} new queries; ${executed} executed, ${failed} failed, ${empty} empty.`, result: { added, executed, failed, empty } };
+  // Shapes a full run could not build over this schema (no date column, no self-reference…).
+  const built = new Set(drafts.map((d) => d.shape));
+  const unsupported = ctx.payload.executeOnly || ctx.payload.shapes ? undefined : QUERY_SHAPES.filter((s) => !built.has(s));
+  return { message: `${added} new queries; ${executed} executed, ${failed} failed, ${empty} empty.`, result: { added, executed, failed, empty, unsupported } };
 }
 
 export const listQueriesInput = z.object({
@@ -378,4 +381,14 @@ export async function executeOnVariants(db: Db, projectId: string, sandboxId: st
     if (i % 25 === 0) await progress(from + Math.round(((to - from) * i) / Math.max(1, todo.length)), `Ground truth on test-suite variants: ${i + 1} of ${todo.length}…`);
   }
   return { executed };
+}
+
+/** Shapes the last full generation could not build over the schema, with why the user may care. */
+export async function getUnsupportedShapes(db: Db, projectId: string): Promise<string[]> {
+  const jobs = await db.job.findMany({ where: { projectId, type: QUERIES_JOB, status: "succeeded" }, orderBy: { createdAt: "desc" }, take: 10, select: { result: true } });
+  for (const job of jobs) {
+    const result = job.result ? (JSON.parse(job.result) as { unsupported?: string[] }) : null;
+    if (result?.unsupported) return result.unsupported;
+  }
+  return [];
 }

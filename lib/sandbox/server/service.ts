@@ -15,6 +15,7 @@ import { getProject } from "@/lib/projects/server/service";
 import { getSchemaVersion, requireLatestSchema } from "@/lib/schema/server/service";
 import { generateSandboxFile, MAX_ROWS_PER_TABLE, type GenerateSandboxOptions } from "@/lib/sandbox/server/generate";
 import { applyLlmRealism, type LlmRealismResult } from "@/lib/sandbox/server/llm-realism";
+import { augmentSandbox } from "@/lib/sandbox/server/augment";
 import { toEffectiveSchema, type SchemaModel, type TableModel } from "@/lib/schema/model";
 import { collectQueryConstants } from "@/lib/queries/server/constants";
 import { QUERIES_JOB, type QueriesJobPayload } from "@/lib/queries/jobs";
@@ -70,6 +71,9 @@ export interface SandboxSettings {
   llm?: { endpointId: string; endpointName: string; model: string; maxRowsPerTable: number; result?: LlmRealismResult };
   /** Why tables got fewer rows than asked. */
   notes?: string[];
+  /** Set on a sandbox made by query-aware augmentation of another. */
+  augmentedFrom?: string;
+  augmentation?: AugmentSummary;
 }
 
 interface SandboxJobPayload {
@@ -301,12 +305,7 @@ export async function runSandboxJob(db: Db, ctx: JobContext<SandboxJobPayload>) 
 
   const built = await buildVariants(db, (pct, message) => ctx.progress(pct, message), sandbox, model, rowCounts, variants, primaryEnd);
   const total = Object.values(rowCounts).reduce((a, b) => a + b, 0);
-  // Labels follow the sandbox: every query's ground truth is re-executed on the new one.
-  const project = await db.project.findUnique({ where: { id: sandbox.projectId }, select: { activeSandboxId: true } });
-  if (project?.activeSandboxId === sandbox.id && (await db.query.count({ where: { projectId: sandbox.projectId, NOT: { resultSandboxId: sandbox.id } } })) > 0) {
-    const payload: QueriesJobPayload = { max: 0, seed: 7, executeOnly: true };
-    await enqueueJob(db, { type: QUERIES_JOB, projectId: sandbox.projectId, payload, activeKey: `queries:${sandbox.projectId}` });
-  }
+  await queueLabelRefresh(db, sandbox.projectId, sandbox.id);
   const variantNote = variants > 0 ? ` and ${built.ready} of ${variants} test-suite variant${variants === 1 ? "" : "s"}` : "";
   return {
     message: `Generated ${total.toLocaleString("en-US")} rows${variantNote}.${built.failed.length > 0 ? ` Variants that failed: ${built.failed.join("; ")}` : ""}`,
@@ -498,4 +497,123 @@ export async function previewSandbox(db: Db, projectId: string, rowsPerTable = 5
     tables.push({ name: table.name, columns: result.columns, rows: result.rows });
   }
   return tables;
+}
+
+export const SANDBOX_AUGMENT_JOB = "sandbox.augment";
+
+export const augmentSandboxInput = z.object({
+  /** Stop once at most this share of the project's queries return nothing (0–0.5; default 0: fix every empty query it can). */
+  maxEmptyShare: z.coerce.number().min(0, "The target share cannot be negative.").max(0.5, "Aim for at most 50% empty queries.").optional(),
+});
+
+interface AugmentJobPayload {
+  sandboxId: string;
+  sourceSandboxId: string;
+  maxEmptyShare: number;
+}
+
+/**
+ * Query-aware augmentation: a copy of the active sandbox gets the few rows that make its empty
+ * queries return something, then replaces it (the old one stays until the copy is complete) and
+ * every label is re-executed. Refused when nothing is empty.
+ */
+export async function requestSandboxAugmentation(db: Db, projectId: string, input: z.infer<typeof augmentSandboxInput>, userId?: string | null) {
+  const active = await requireActiveSandbox(db, projectId);
+  const source = await db.sandbox.findUniqueOrThrow({ where: { id: active.id } });
+  const empty = await db.query.count({ where: { projectId, resultSandboxId: active.id, resultRowCount: 0 } });
+  if (empty === 0) throw new ValidationError("No query returns an empty result on the sandbox: there is nothing to augment.");
+  const maxEmptyShare = input.maxEmptyShare ?? 0;
+  const out = await enqueueJobWith(db, `sandbox:${projectId}`, async (tx) => {
+    const settings = { ...(JSON.parse(source.settings) as Partial<SandboxSettings>), augmentedFrom: source.id };
+    const sandbox = await tx.sandbox.create({
+      data: { projectId, schemaVersionId: source.schemaVersionId, seed: source.seed, status: "generating", settings: JSON.stringify(settings), rowCounts: source.rowCounts },
+    });
+    const payload: AugmentJobPayload = { sandboxId: sandbox.id, sourceSandboxId: source.id, maxEmptyShare };
+    const { job, created } = await enqueueJob(tx, { type: SANDBOX_AUGMENT_JOB, projectId, payload, activeKey: `sandbox:${projectId}`, createdById: userId });
+    if (!created) throw new AlreadyQueuedError(job);
+    await recordAudit(tx, { projectId, userId, action: "sandbox.augment.request", entityType: "sandbox", entityId: sandbox.id, summary: `Asked for rows that make ${empty} empty queries return something` });
+    return { job, value: sandbox.id };
+  });
+  return { job: out.job, created: out.created };
+}
+
+export async function runAugmentJob(db: Db, ctx: JobContext<AugmentJobPayload>) {
+  const sandbox = await db.sandbox.findUnique({ where: { id: ctx.payload.sandboxId } });
+  if (!sandbox) throw new NotFoundError("The sandbox this job was building no longer exists.");
+  const source = await getSandboxFile(db, ctx.payload.sourceSandboxId);
+  const schema = await getSchemaVersion(db, sandbox.projectId, sandbox.schemaVersionId);
+  const model = toEffectiveSchema(schema.model);
+  const settings = JSON.parse(sandbox.settings) as Partial<SandboxSettings> & { augmentation?: AugmentSummary };
+  const rowCounts = JSON.parse(sandbox.rowCounts) as Record<string, number>;
+  if (sandbox.status !== "ready") {
+    const empty = await db.query.findMany({
+      where: { projectId: sandbox.projectId, resultSandboxId: source.id, resultRowCount: 0 },
+      select: { id: true, sql: true },
+      orderBy: { createdAt: "asc" },
+    });
+    const totalQueries = await db.query.count({ where: { projectId: sandbox.projectId, resultSandboxId: source.id, result: { not: null } } });
+    const relative = path.join("sandboxes", sandbox.projectId, `${sandbox.id}.duckdb`);
+    try {
+      await ctx.progress(2, `Looking for rows that make ${empty.length} empty queries return something…`);
+      const report = await augmentSandbox(source.path, resolveSandboxPath(relative), model, empty, {
+        totalQueries: Math.max(totalQueries, empty.length),
+        maxEmptyShare: ctx.payload.maxEmptyShare,
+        seed: sandbox.seed,
+        onProgress: (done, total, message) => ctx.progress(2 + Math.round((80 * done) / Math.max(1, total)), message),
+      }).catch((error: unknown) => {
+        throw describeStorageError(error);
+      });
+      for (const [table, n] of Object.entries(report.rowsAdded)) rowCounts[table] = (rowCounts[table] ?? 0) + n;
+      settings.augmentation = {
+        sourceSandboxId: source.id,
+        emptyBefore: report.emptyBefore,
+        emptyAfter: report.emptyAfter,
+        fixed: report.fixed.length,
+        rowsAdded: report.rowsAdded,
+        stillEmpty: report.stillEmpty.slice(0, 50),
+      };
+      await db.$transaction(async (tx) => {
+        await tx.sandbox.updateMany({ where: { projectId: sandbox.projectId, role: "primary", status: "ready", id: { not: sandbox.id } }, data: { status: "superseded" } });
+        await tx.sandbox.update({
+          where: { id: sandbox.id },
+          data: { status: "ready", filePath: relative, rowCounts: JSON.stringify(rowCounts), bytes: report.bytes, sha256: report.sha256, readyAt: new Date(), error: null, settings: JSON.stringify(settings) },
+        });
+        await tx.project.update({ where: { id: sandbox.projectId }, data: { activeSandboxId: sandbox.id } });
+        const added = Object.values(report.rowsAdded).reduce((a, b) => a + b, 0);
+        await recordAudit(tx, { projectId: sandbox.projectId, action: "sandbox.augment", entityType: "sandbox", entityId: sandbox.id, summary: `Added ${added} rows; ${report.fixed.length} empty queries now return rows` });
+      });
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      const cancelled = error instanceof JobCancelledError || message.startsWith("Cancelled");
+      await db.sandbox.update({ where: { id: sandbox.id }, data: { status: cancelled ? "cancelled" : "failed", error: cancelled ? "Cancelled before it was complete; the previous sandbox stayed in use." : message.slice(0, 1000) } });
+      throw error;
+    }
+  }
+  const count = settings.variants ?? DEFAULT_VARIANTS;
+  await buildVariants(db, (pct, message) => ctx.progress(pct, message), sandbox, model, rowCounts, count, 85);
+  await queueLabelRefresh(db, sandbox.projectId, sandbox.id);
+  const aug = (JSON.parse((await db.sandbox.findUniqueOrThrow({ where: { id: sandbox.id } })).settings) as { augmentation?: AugmentSummary }).augmentation;
+  const added = Object.values(aug?.rowsAdded ?? {}).reduce((a, b) => a + b, 0);
+  return {
+    message: `Added ${added} rows: ${aug?.fixed ?? 0} of ${aug?.emptyBefore ?? 0} empty queries now return rows. Labels are being re-executed.`,
+    result: { sandboxId: sandbox.id, ...aug },
+  };
+}
+
+export interface AugmentSummary {
+  sourceSandboxId: string;
+  emptyBefore: number;
+  emptyAfter: number;
+  fixed: number;
+  rowsAdded: Record<string, number>;
+  stillEmpty: { id: string; reason: string }[];
+}
+
+/** Labels follow the sandbox: every query's ground truth is re-executed on the new one. */
+async function queueLabelRefresh(db: Db, projectId: string, sandboxId: string) {
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { activeSandboxId: true } });
+  if (project?.activeSandboxId !== sandboxId) return;
+  if ((await db.query.count({ where: { projectId, NOT: { resultSandboxId: sandboxId } } })) === 0) return;
+  const payload: QueriesJobPayload = { max: 0, seed: 7, executeOnly: true };
+  await enqueueJob(db, { type: QUERIES_JOB, projectId, payload, activeKey: `queries:${projectId}` });
 }

@@ -16,6 +16,9 @@ import {
 } from "@duckdb/node-api";
 import type { JsonValue } from "@/lib/sql/result";
 
+const MIN_SAFE_BIGINT = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * Converts one DuckDB value into plain JSON.
  * Integers become numbers when they fit exactly in a double, strings otherwise; DECIMAL becomes a
@@ -32,9 +35,7 @@ export function toJsonValue(value: DuckDBValue): JsonValue {
     case "number":
       return Number.isFinite(value) ? value : String(value);
     case "bigint":
-      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-        ? Number(value)
-        : value.toString();
+      return value >= MIN_SAFE_BIGINT && value <= MAX_SAFE_BIGINT ? Number(value) : value.toString();
   }
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBDateValue) return value.toString();

@@ -1,5 +1,5 @@
 import "server-only";
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import { NotFoundError, SqlExecutionError, SqlRefusedError } from "@/lib/errors";
 import type { JsonValue, QueryColumn, QueryResult } from "@/lib/sql/result";
@@ -270,7 +270,8 @@ export function mapDuckDBError(error: unknown): Error {
 async function acquireReader(dbPath: string): Promise<CachedReader> {
   let version: string;
   try {
-    const info = await stat(dbPath);
+    // A synchronous stat: a few microseconds, where the thread-pool round trip costs a tenth of a fast query.
+    const info = statSync(dbPath);
     version = `${info.mtimeMs}:${info.size}:${info.ino}`;
   } catch {
     throw new NotFoundError(`The sandbox database file was not found (${dbPath}). Generate the sandbox again.`);

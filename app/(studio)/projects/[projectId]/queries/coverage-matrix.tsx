@@ -5,16 +5,32 @@ import type { JobView } from "@/lib/jobs/types";
 import { SHAPE_FAMILIES, SHAPE_FAMILY_NAMES, type QueryShape } from "@/lib/queries/shapes";
 
 /** Shape × table counts; an empty row is a gap the user can fill with one click. */
-export function CoverageMatrix({ projectId, coverage, canGenerate, activeJob }: { projectId: string; coverage: QueryCoverage; canGenerate: boolean; activeJob: JobView | null }) {
+export function CoverageMatrix({
+  projectId,
+  coverage,
+  canGenerate,
+  activeJob,
+  unsupported,
+}: {
+  projectId: string;
+  coverage: QueryCoverage;
+  canGenerate: boolean;
+  activeJob: JobView | null;
+  /** Shapes the schema cannot have (the last full generation built none). */
+  unsupported: string[];
+}) {
   const byShape = new Map(coverage.shapes.map((s) => [s.shape, s]));
   const max = Math.max(1, ...coverage.shapes.flatMap((s) => Object.values(s.byTable)));
-  const missing = coverage.shapes.filter((s) => s.total === 0 && s.shape in SHAPE_FAMILIES).map((s) => s.shape);
+  const impossible = new Set(unsupported);
+  const missing = coverage.shapes.filter((s) => s.total === 0 && s.shape in SHAPE_FAMILIES && !impossible.has(s.shape)).map((s) => s.shape);
+  const notApplicable = coverage.shapes.filter((s) => s.total === 0 && impossible.has(s.shape)).length;
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span className="text-slate-700">
           {coverage.shapes.filter((s) => s.total > 0).length} of {Object.keys(SHAPE_FAMILIES).length} shapes have queries
           {missing.length > 0 && <span className="text-amber-800"> · {missing.length} missing</span>}
+          {notApplicable > 0 && <span className="text-slate-500"> · {notApplicable} not possible on this schema (e.g. date shapes need a date column)</span>}
         </span>
         {canGenerate && missing.length > 0 && (
           <JobButton endpoint={`/api/projects/${projectId}/queries`} body={{ shapes: missing, max: missing.length * 8 }} label="Fill the gaps" variant="secondary" activeJob={activeJob} />
@@ -43,9 +59,13 @@ export function CoverageMatrix({ projectId, coverage, canGenerate, activeJob }: 
                   <tr key={shape} className={i === 0 ? "border-t border-slate-200" : ""} data-testid="coverage-row" data-shape={shape} data-total={row.total}>
                     <td className="sticky left-0 bg-white py-0.5 pr-3" title={SHAPE_FAMILIES[shape].description}>
                       {i === 0 && <span className="mr-1 text-[10px] uppercase tracking-wide text-slate-400">{family}</span>}
-                      <Link href={`/projects/${projectId}/queries?shape=${shape}`} className={row.total === 0 ? "text-amber-800" : "text-slate-800 hover:underline"}>
+                      <Link
+                        href={`/projects/${projectId}/queries?shape=${shape}`}
+                        className={row.total > 0 ? "text-slate-800 hover:underline" : impossible.has(shape) ? "text-slate-400" : "text-amber-800"}
+                      >
                         {SHAPE_FAMILIES[shape].label}
                       </Link>
+                      {row.total === 0 && impossible.has(shape) && <span className="ml-1 text-[10px] text-slate-400">n/a</span>}
                     </td>
                     {coverage.tables.map((t) => {
                       const n = row.byTable[t] ?? 0;

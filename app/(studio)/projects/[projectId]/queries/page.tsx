@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { getProject } from "@/lib/projects/server/service";
-import { listQueries, listQueriesInput, queryCoverage } from "@/lib/queries/server/service";
+import { getUnsupportedShapes, listQueries, listQueriesInput, queryCoverage } from "@/lib/queries/server/service";
 import { QUERY_SHAPES, SHAPE_FAMILIES, type QueryShape } from "@/lib/queries/shapes";
 import { buttonClass, inputClass } from "@/components/ui/button";
 import { CoverageMatrix } from "./coverage-matrix";
@@ -42,6 +42,7 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
     db.pair.count({ where: { projectId } }),
     queryCoverage(db, projectId, QUERY_SHAPES),
   ]);
+  const [sandboxJob, unsupported] = await Promise.all([findActiveJob(db, `sandbox:${projectId}`), getUnsupportedShapes(db, projectId)]);
   const pageLink = (skip: number) => {
     const q = new URLSearchParams({ ...(raw as Record<string, string>), skip: String(skip) });
     return `/projects/${projectId}/queries?${q.toString()}`;
@@ -91,7 +92,18 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
             <Stat label="Queries" value={data.total} />
             <Stat label="Executed" value={executed} />
             <Stat label="Failed" value={failed} />
-            <Stat label="Empty results" value={empty} hint={data.total ? `${((empty / data.total) * 100).toFixed(0)}% (aim ≤ 10%)` : undefined} />
+            <Stat
+              label="Empty results"
+              value={empty}
+              hint={
+                <span className="space-y-1">
+                  <span className="block">{data.total ? `${((empty / data.total) * 100).toFixed(1)}% (aim ≤ 10%)` : ""}</span>
+                  {canImport && empty > 0 && (
+                    <JobButton endpoint={`/api/projects/${projectId}/sandbox/augment`} body={{}} label="Add rows for them" variant="secondary" activeJob={sandboxJob} />
+                  )}
+                </span>
+              }
+            />
             <Stat label="Pairs" value={pairCount} hint="questions written" />
           </div>
           <div className="grid gap-6 lg:grid-cols-2">
@@ -117,7 +129,7 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
             )}
           </div>
           <Card title="Coverage" description="Queries per shape and table. Hover a shape for its definition; click it to list its queries.">
-            <CoverageMatrix projectId={projectId} coverage={coverage} canGenerate={allowed} activeJob={queriesJob} />
+            <CoverageMatrix projectId={projectId} coverage={coverage} canGenerate={allowed} activeJob={queriesJob} unsupported={unsupported} />
           </Card>
           <Card
             title={filtered ? `${data.matching.toLocaleString("en-US")} matching queries` : "All queries"}

@@ -89,6 +89,32 @@ export default async function SandboxPage({ params }: { params: Promise<{ projec
                   ))}
                 </ul>
               )}
+              {active.settings.augmentation && (
+                <Card title="Rows added for empty queries" description="This sandbox is a copy of the previous one with the few rows that make empty queries return something; every constraint still holds.">
+                  <p className="text-sm text-slate-700" data-testid="augmentation-summary">
+                    {Object.values(active.settings.augmentation.rowsAdded).reduce((a, b) => a + b, 0)} rows added (
+                    {Object.entries(active.settings.augmentation.rowsAdded)
+                      .map(([t, n]) => `${t} ${n}`)
+                      .join(", ")}
+                    ): {active.settings.augmentation.fixed} of {active.settings.augmentation.emptyBefore} empty queries now return rows.
+                  </p>
+                  {active.settings.augmentation.stillEmpty.length > 0 && (
+                    <details className="mt-2 text-sm">
+                      <summary className="cursor-pointer text-slate-700">Still empty ({active.settings.augmentation.stillEmpty.length})</summary>
+                      <ul className="mt-1 space-y-0.5 text-xs text-slate-600">
+                        {active.settings.augmentation.stillEmpty.map((x) => (
+                          <li key={x.id}>
+                            <Link className="text-brand-700 hover:underline" href={`/projects/${projectId}/queries/${x.id}`}>
+                              query
+                            </Link>{" "}
+                            {x.reason}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
+                </Card>
+              )}
               <Card title="Rows per table">
                 <ul className="space-y-1.5" aria-label="Rows per table">
                   {Object.entries(active.rowCounts).map(([table, n]) => (
