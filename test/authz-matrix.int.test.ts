@@ -50,6 +50,7 @@ const RULES: Record<string, string> = {
   "GET /api/projects/[projectId]/queries": "project:project.view",
   "POST /api/projects/[projectId]/queries": "project:pairs.review",
   "POST /api/projects/[projectId]/queries/import": "project:pipeline.build",
+  "POST /api/projects/[projectId]/queries/llm": "project:pipeline.build",
   "POST /api/projects/[projectId]/sandbox/augment": "project:pipeline.build",
   "GET /api/projects/[projectId]/queries/[queryId]": "project:project.view",
   "POST /api/projects/[projectId]/queries/[queryId]": "project:pairs.review",

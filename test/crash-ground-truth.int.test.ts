@@ -26,7 +26,7 @@ describe("killing the worker while ground truth is being executed", () => {
     await ingestDdl(t.db, project.id, OPENFLIGHTS_DDL);
     const inProcess = startTestWorker(t.db);
     try {
-      await requestSandboxGeneration(t.db, project.id, { seed: 3, tableRows: ROWS });
+      await requestSandboxGeneration(t.db, project.id, { seed: 3, tableRows: ROWS, variants: 0 });
       await inProcess.drain();
     } finally {
       await inProcess.stop();

@@ -21,7 +21,8 @@ export async function buildProjectToReview(db: Db, name = "Flights"): Promise<st
   await ingestDdl(db, project.id, OPENFLIGHTS_DDL);
   const worker = startTestWorker(db);
   try {
-    await requestSandboxGeneration(db, project.id, { seed: 42, tableRows: SMALL_ROWS });
+    // No test-suite variants: the tests that need them ask for them.
+    await requestSandboxGeneration(db, project.id, { seed: 42, tableRows: SMALL_ROWS, variants: 0 });
     await worker.drain();
     await requestQueryGeneration(db, project.id, { max: 120, seed: 7 });
     await worker.drain();

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/server/client";
 import type { JobContext, JobHandler } from "@/lib/jobs/server/worker";
 import { runAugmentJob, runSandboxJob, SANDBOX_AUGMENT_JOB, SANDBOX_JOB } from "@/lib/sandbox/server/service";
 import { QUERIES_JOB, runQueriesJob } from "@/lib/queries/server/service";
+import { LLM_QUERIES_JOB, runLlmQueriesJob } from "@/lib/queries/server/llm-generate";
 import { QUESTIONS_JOB, runQuestionsJob } from "@/lib/questions/server/service";
 import { EVAL_JOB, runEvalJob } from "@/lib/evaluation/server/service";
 
@@ -12,6 +13,7 @@ export function getJobHandlers(db: Db): Record<string, JobHandler> {
     [SANDBOX_JOB]: (ctx) => runSandboxJob(db, ctx as JobContext<never>),
     [SANDBOX_AUGMENT_JOB]: (ctx) => runAugmentJob(db, ctx as JobContext<never>),
     [QUERIES_JOB]: (ctx) => runQueriesJob(db, ctx as JobContext<never>),
+    [LLM_QUERIES_JOB]: (ctx) => runLlmQueriesJob(db, ctx as JobContext<never>),
     [QUESTIONS_JOB]: (ctx) => runQuestionsJob(db, ctx as JobContext<never>),
     [EVAL_JOB]: (ctx) => runEvalJob(db, ctx as JobContext<never>),
   };
@@ -21,6 +23,7 @@ export const JOB_LABELS: Record<string, string> = {
   [SANDBOX_JOB]: "Generate sandbox",
   [SANDBOX_AUGMENT_JOB]: "Add rows for empty queries",
   [QUERIES_JOB]: "Generate queries and ground truth",
+  [LLM_QUERIES_JOB]: "Generate queries with a model",
   [QUESTIONS_JOB]: "Write questions",
   [EVAL_JOB]: "Evaluate a model",
 };

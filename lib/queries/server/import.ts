@@ -11,6 +11,7 @@ import { executeReadOnly, firstKeyword } from "@/lib/sql/server/safe-exec";
 import { parseQueryLog, type QueryLogFormat, type QueryLogSkip } from "@/lib/queries/import";
 import { getLintHints, lintQuery } from "@/lib/queries/lint";
 import { lintWithExecution } from "@/lib/queries/server/lint-exec";
+import { classifyShape } from "@/lib/queries/classify";
 import { analyzeSql } from "@/lib/queries/server/analyze";
 import { executeGroundTruth } from "@/lib/queries/server/service";
 
@@ -23,6 +24,16 @@ export const importQueriesInput = z.object({
   content: z.string(),
 });
 export type ImportQueriesInput = z.infer<typeof importQueriesInput>;
+
+/** Where the queries come from when they are not a person's query log (a model's answer, say). */
+export interface ImportProvenance {
+  /** Stored as each query's origin, and as the style of the pairs made from its questions. Default "imported". */
+  origin?: string;
+  /** Stored as each query's shape. Default: each query's own, read from its structure (`classifyShape`). */
+  shape?: string;
+  /** The audit event's action. Default "queries.import". */
+  auditAction?: string;
+}
 
 export interface ImportReport {
   format: QueryLogFormat;
@@ -50,6 +61,8 @@ interface PreparedQuery {
   line: number;
   sql: string;
   question?: string;
+  /** The shape read from the query's structure (used when the provenance names none). */
+  shape: string;
   data: {
     complexity: string;
     features: string;
@@ -69,13 +82,15 @@ interface PreparedQuery {
  * schema and executed there for ground truth before anything is written; then every new query (and
  * a pending pair for each question given) is stored in one transaction with the audit event, so an
  * interrupted import stores nothing and importing the same file again adds nothing.
- * `queryIds` are the queries this import added.
+ * `queryIds` are the queries this import added. `provenance` labels what is stored when the
+ * queries are not an uploaded log; the checks are the same whatever their source.
  */
 export async function importQueryLog(
   db: Db,
   projectId: string,
   input: ImportQueriesInput,
   userId?: string | null,
+  provenance: ImportProvenance = {},
 ): Promise<{ report: ImportReport; queryIds: string[] }> {
   await getProject(db, projectId);
   const log = parseQueryLog(input.content, input.fileName);
@@ -124,6 +139,7 @@ export async function importQueryLog(
       line: entry.line,
       sql: entry.sql,
       question: entry.question,
+      shape: classifyShape(analysis.features, entry.sql),
       data: {
         complexity: analysis.complexity,
         features: JSON.stringify(analysis.features),
@@ -145,6 +161,9 @@ export async function importQueryLog(
     sandboxId: sandbox.id,
     fileName: input.fileName,
     userId: userId ?? null,
+    origin: provenance.origin ?? "imported",
+    shape: provenance.shape,
+    auditAction: provenance.auditAction ?? "queries.import",
     prepared,
     knownQuestions,
     summary: { format: log.format, total: log.entries.length + log.skipped.length, invalid: invalid.length, skipped: log.skipped.length },
@@ -211,6 +230,10 @@ async function writeImport(
     sandboxId: string;
     fileName: string;
     userId: string | null;
+    origin: string;
+    /** One shape for every query (a model asked for that shape); else each query's own. */
+    shape?: string;
+    auditAction: string;
     prepared: PreparedQuery[];
     knownQuestions: { queryId: string; question: string }[];
     summary: { format: QueryLogFormat; total: number; invalid: number; skipped: number };
@@ -236,7 +259,8 @@ async function writeImport(
               projectId,
               schemaVersionId: args.schemaVersionId,
               sql: p.sql,
-              origin: "imported",
+              origin: args.origin,
+              shape: args.shape ?? p.shape,
               questionSeed: null,
               resultSandboxId: args.sandboxId,
               ...p.data,
@@ -250,14 +274,14 @@ async function writeImport(
             if (p.question) questions.push({ queryId: id, question: p.question });
           }
         }
-        const pairsAdded = await createMissingPairs(tx, projectId, questions);
+        const pairsAdded = await createMissingPairs(tx, projectId, questions, args.origin);
         await recordAudit(tx, {
           projectId,
           userId: args.userId,
-          action: "queries.import",
+          action: args.auditAction,
           entityType: "query",
           summary: `Imported ${queryIds.length} ${queryIds.length === 1 ? "query" : "queries"} from ${args.fileName}`,
-          after: { fileName: args.fileName, ...args.summary, added: queryIds.length, pairsAdded },
+          after: { fileName: args.fileName, ...(args.shape ? { shape: args.shape } : {}), ...args.summary, added: queryIds.length, pairsAdded },
         });
         return { queryIds, pairsAdded, raced: new Set(stored.keys()) };
       },
@@ -271,8 +295,12 @@ async function writeImport(
   }
 }
 
-/** One pending pair per (query, question), skipping questions the query's pairs already hold. */
-async function createMissingPairs(tx: Tx, projectId: string, questions: { queryId: string; question: string }[]): Promise<number> {
+/**
+ * One pending pair per (query, question), skipping questions the query's pairs already hold. The
+ * style is the queries' origin: a person's log ("imported") or a model ("llm"), apart from the
+ * template styles.
+ */
+async function createMissingPairs(tx: Tx, projectId: string, questions: { queryId: string; question: string }[], style: string): Promise<number> {
   if (questions.length === 0) return 0;
   const have = new Set<string>();
   const queryIds = [...new Set(questions.map((q) => q.queryId))];
@@ -285,8 +313,7 @@ async function createMissingPairs(tx: Tx, projectId: string, questions: { queryI
     const key = `${q.queryId}\u0000${q.question}`;
     if (have.has(key)) continue;
     have.add(key);
-    // A person wrote these questions: "imported" marks them apart from the template styles.
-    data.push({ projectId, queryId: q.queryId, question: q.question, style: "imported", reviewState: "pending" });
+    data.push({ projectId, queryId: q.queryId, question: q.question, style, reviewState: "pending" });
   }
   for (let i = 0; i < data.length; i += WRITE_CHUNK) await tx.pair.createMany({ data: data.slice(i, i + WRITE_CHUNK) });
   return data.length;

@@ -6,6 +6,8 @@ import { QUERY_SHAPES, SHAPE_FAMILIES, type QueryShape } from "@/lib/queries/sha
 import { buttonClass, inputClass } from "@/components/ui/button";
 import { CoverageMatrix } from "./coverage-matrix";
 import { ImportLog } from "./import-log";
+import { LlmGenerateForm } from "./llm-generate-form";
+import { listEndpoints } from "@/lib/evaluation/server/service";
 import { findActiveJob } from "@/lib/jobs/server/queue";
 import { requireProjectPage } from "@/lib/auth/server/page";
 import { roleAllows } from "@/lib/auth/policy";
@@ -42,7 +44,12 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
     db.pair.count({ where: { projectId } }),
     queryCoverage(db, projectId, QUERY_SHAPES),
   ]);
-  const [sandboxJob, unsupported] = await Promise.all([findActiveJob(db, `sandbox:${projectId}`), getUnsupportedShapes(db, projectId)]);
+  const [sandboxJob, unsupported, endpoints] = await Promise.all([
+    findActiveJob(db, `sandbox:${projectId}`),
+    getUnsupportedShapes(db, projectId),
+    canImport ? listEndpoints(db, projectId) : Promise.resolve([]),
+  ]);
+  const missingShapes = coverage.shapes.filter((s) => s.total === 0 && s.shape in SHAPE_FAMILIES && !unsupported.includes(s.shape)).map((s) => s.shape);
   const pageLink = (skip: number) => {
     const q = new URLSearchParams({ ...(raw as Record<string, string>), skip: String(skip) });
     return `/projects/${projectId}/queries?${q.toString()}`;
@@ -131,6 +138,17 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
           <Card title="Coverage" description="Queries per shape and table. Hover a shape for its definition; click it to list its queries.">
             <CoverageMatrix projectId={projectId} coverage={coverage} canGenerate={allowed} activeJob={queriesJob} unsupported={unsupported} />
           </Card>
+          {canImport && (
+            <Card title="Queries written by a model" description="Optional: a model writes queries of the shapes you pick, with their questions; each is checked against the schema, executed and linted before it is kept.">
+              <LlmGenerateForm
+                projectId={projectId}
+                endpoints={endpoints.filter((e) => e.kind === "openai_compatible").map((e) => ({ id: e.id, name: e.name, model: e.model }))}
+                shapes={(Object.keys(SHAPE_FAMILIES) as QueryShape[]).filter((s) => !unsupported.includes(s)).map((s) => ({ id: s, label: SHAPE_FAMILIES[s].label, family: SHAPE_FAMILIES[s].family }))}
+                missing={missingShapes}
+                activeJob={queriesJob}
+              />
+            </Card>
+          )}
           <Card
             title={filtered ? `${data.matching.toLocaleString("en-US")} matching queries` : "All queries"}
             actions={
@@ -178,6 +196,7 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
                 <option value="template">Generated</option>
                 <option value="imported">Imported</option>
                 <option value="review">Edited in review</option>
+                <option value="llm">Written by a model</option>
                 <option value="fix">Fixed</option>
               </select>
               <input name="q" aria-label="SQL contains" placeholder="SQL contains…" defaultValue={raw.q ?? ""} className={inputClass} />
