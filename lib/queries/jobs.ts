@@ -1,6 +1,7 @@
 // Job types of the queries module, shared with modules that queue its work (a new sandbox queues
 // re-execution of every query's ground truth).
 export const QUERIES_JOB = "queries.generate";
+export const QUERIES_IMPORT_JOB = "queries.import";
 
 export interface QueriesJobPayload {
   max: number;

@@ -4,6 +4,8 @@ import type { JobContext, JobHandler } from "@/lib/jobs/server/worker";
 import { runAugmentJob, runSandboxJob, SANDBOX_AUGMENT_JOB, SANDBOX_JOB } from "@/lib/sandbox/server/service";
 import { QUERIES_JOB, runQueriesJob } from "@/lib/queries/server/service";
 import { LLM_QUERIES_JOB, runLlmQueriesJob } from "@/lib/queries/server/llm-generate";
+import { runImportJob } from "@/lib/queries/server/import";
+import { QUERIES_IMPORT_JOB } from "@/lib/queries/jobs";
 import { QUESTIONS_JOB, runQuestionsJob } from "@/lib/questions/server/service";
 import { EVAL_JOB, runEvalJob } from "@/lib/evaluation/server/service";
 
@@ -14,6 +16,7 @@ export function getJobHandlers(db: Db): Record<string, JobHandler> {
     [SANDBOX_AUGMENT_JOB]: (ctx) => runAugmentJob(db, ctx as JobContext<never>),
     [QUERIES_JOB]: (ctx) => runQueriesJob(db, ctx as JobContext<never>),
     [LLM_QUERIES_JOB]: (ctx) => runLlmQueriesJob(db, ctx as JobContext<never>),
+    [QUERIES_IMPORT_JOB]: (ctx) => runImportJob(db, ctx as JobContext<never>),
     [QUESTIONS_JOB]: (ctx) => runQuestionsJob(db, ctx as JobContext<never>),
     [EVAL_JOB]: (ctx) => runEvalJob(db, ctx as JobContext<never>),
   };
@@ -24,6 +27,7 @@ export const JOB_LABELS: Record<string, string> = {
   [SANDBOX_AUGMENT_JOB]: "Add rows for empty queries",
   [QUERIES_JOB]: "Generate queries and ground truth",
   [LLM_QUERIES_JOB]: "Generate queries with a model",
+  [QUERIES_IMPORT_JOB]: "Import a query log",
   [QUESTIONS_JOB]: "Write questions",
   [EVAL_JOB]: "Evaluate a model",
 };

@@ -167,3 +167,24 @@ describe("analyzeSql", () => {
     if (a.ok) expect(a.features.functions).toContain("read_csv");
   });
 });
+
+describe("the parse-tree fingerprint (duplicate check)", () => {
+  const hash = async (sql: string) => {
+    const a = await analyzeSql(sql);
+    if (!a.ok) throw new Error(a.error);
+    return a.astHash;
+  };
+
+  it("is equal for the same query written with other spacing, case, quoting and comments", async () => {
+    const base = await hash("SELECT name FROM airports WHERE country = 'Peru' ORDER BY name");
+    expect(await hash("select NAME\n  from Airports -- the list\n where country='Peru' order by name")).toBe(base);
+    expect(await hash('SELECT "name" FROM "airports" WHERE "country" = \'Peru\' ORDER BY "name"')).toBe(base);
+  });
+
+  it("differs when a literal, a name or the structure differs", async () => {
+    const base = await hash("SELECT name FROM airports WHERE country = 'Peru' ORDER BY name");
+    expect(await hash("SELECT name FROM airports WHERE country = 'peru' ORDER BY name")).not.toBe(base);
+    expect(await hash("SELECT city FROM airports WHERE country = 'Peru' ORDER BY name")).not.toBe(base);
+    expect(await hash("SELECT name FROM airports WHERE country = 'Peru' ORDER BY name DESC")).not.toBe(base);
+  });
+});

@@ -18,6 +18,12 @@ export type SqlAnalysis =
       /** The outermost query (or set operation) has its own ORDER BY: results compare in order. */
       topLevelOrderBy: boolean;
       complexity: Complexity;
+      /**
+       * First 16 hex chars of sha256 of the parse tree without source positions and with names
+       * lower-cased: equal for the same query written with other spacing, keyword case, quoting or
+       * comments (the duplicate check), unlike templateHash it keeps literals and names.
+       */
+      astHash: string;
     }
   | { ok: false; error: string };
 
@@ -101,6 +107,22 @@ export async function analyzeSql(sql: string): Promise<SqlAnalysis> {
     template: summary.template,
     templateHash: hashTemplate(summary.template),
     topLevelOrderBy: summary.topLevelOrderBy,
+    astHash: hashParseTree(parsed.node),
     complexity: classifyComplexity(summary.features),
   };
+}
+
+const NAME_KEYS = new Set(["column_names", "table_name", "schema_name", "catalog_name", "alias", "function_name", "ctename"]);
+
+/** A fingerprint of the statement itself: positions dropped, identifiers folded to lower case (DuckDB ignores their case). */
+export function hashParseTree(node: unknown): string {
+  const text = JSON.stringify(node, (key, value: unknown) => {
+    if (key === "query_location") return undefined;
+    if (NAME_KEYS.has(key)) {
+      if (typeof value === "string") return value.toLowerCase();
+      if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+    }
+    return value;
+  });
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }

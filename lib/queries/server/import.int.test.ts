@@ -9,7 +9,7 @@ import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 import { ValidationError } from "@/lib/errors";
 import { createProject } from "@/lib/projects/server/service";
 import type { LintFlag } from "@/lib/queries/lint";
-import { importQueryLog, type ImportReport } from "@/lib/queries/server/import";
+import { IMPORT_JOB_THRESHOLD, importQueryLog, type ImportReport } from "@/lib/queries/server/import";
 import { toStoredResult } from "@/lib/queries/server/service";
 import { requestSandboxGeneration, requireActiveSandbox } from "@/lib/sandbox/server/service";
 import { ingestDdl } from "@/lib/schema/server/ingest";
@@ -256,7 +256,7 @@ describe("POST /api/projects/:projectId/queries/import", () => {
     if (contentType) headers["content-type"] = contentType;
     const req = new Request(`http://studio.test/api/projects/${projectId}/queries/import`, { method: "POST", headers, body });
     const res = await importRoute(req, { params: Promise.resolve({ projectId }) });
-    return { status: res.status, json: (await res.json()) as { report?: ImportReport; error?: { message: string } } };
+    return { status: res.status, json: (await res.json()) as { report?: ImportReport; job?: { id: string; type: string }; error?: { message: string } } };
   }
 
   it("takes a multipart upload in the file field and returns the report", async () => {
@@ -286,5 +286,27 @@ describe("POST /api/projects/:projectId/queries/import", () => {
     const noName = await post(JSON.stringify({ fileName: "", content: "SELECT 1" }), "application/json");
     expect(noName.status).toBe(400);
     expect(noName.json.error?.message).toMatch(/^fileName: Give the file's name/);
+  });
+
+  it("imports a large log as a job with progress, whose result is the report", async () => {
+    const statements = Array.from({ length: IMPORT_JOB_THRESHOLD + 30 }, (_, i) => `SELECT count(*) AS n FROM routes WHERE route_id > ${1000 + i}`);
+    const res = await post(JSON.stringify({ fileName: "big.sql", content: statements.join(";\n") }), "application/json");
+    expect(res.status).toBe(202);
+    expect(res.json.job?.type).toBe("queries.import");
+    const worker = startTestWorker(t.db);
+    try {
+      await worker.drain();
+    } finally {
+      await worker.stop();
+    }
+    const job = await t.db.job.findUniqueOrThrow({ where: { id: res.json.job!.id } });
+    expect(job.status).toBe("succeeded");
+    const report = (JSON.parse(job.result!) as { report: ImportReport }).report;
+    expect(report).toMatchObject({ format: "sql", added: IMPORT_JOB_THRESHOLD + 30, invalid: [], skipped: [] });
+    expect(job.progress).toBe(100);
+    expect(await t.db.query.count({ where: { projectId, sql: { startsWith: "SELECT count(*) AS n FROM routes WHERE route_id > " } } })).toBe(IMPORT_JOB_THRESHOLD + 30);
+    // A format error in a large upload still answers at once.
+    const broken = await post(JSON.stringify({ fileName: "big.csv", content: `query_text\n${statements.join("\n")}` }), "application/json");
+    expect(broken.status).toBe(400);
   });
 });

@@ -11,6 +11,9 @@ import { executeReadOnly, firstKeyword } from "@/lib/sql/server/safe-exec";
 import { parseQueryLog, type QueryLogFormat, type QueryLogSkip } from "@/lib/queries/import";
 import { getLintHints, lintQuery } from "@/lib/queries/lint";
 import { lintWithExecution } from "@/lib/queries/server/lint-exec";
+import { enqueueJob } from "@/lib/jobs/server/queue";
+import type { JobContext } from "@/lib/jobs/server/worker";
+import { QUERIES_IMPORT_JOB } from "@/lib/queries/jobs";
 import { classifyShape } from "@/lib/queries/classify";
 import { analyzeSql } from "@/lib/queries/server/analyze";
 import { executeGroundTruth } from "@/lib/queries/server/service";
@@ -31,6 +34,8 @@ export interface ImportProvenance {
   origin?: string;
   /** Stored as each query's shape. Default: each query's own, read from its structure (`classifyShape`). */
   shape?: string;
+  /** Called every few queries while they are checked and executed (a job's progress). */
+  onProgress?: (done: number, total: number) => Promise<void>;
   /** The audit event's action. Default "queries.import". */
   auditAction?: string;
 }
@@ -67,6 +72,7 @@ interface PreparedQuery {
     complexity: string;
     features: string;
     templateHash: string;
+    astHash: string;
     topLevelOrderBy: boolean;
     lintFlags: string;
     result: string | null;
@@ -98,14 +104,19 @@ export async function importQueryLog(
   const schema = await getSchemaVersion(db, projectId, sandbox.schemaVersionId);
   const hints = getLintHints(toEffectiveSchema(schema.model));
 
-  const known = new Map((await db.query.findMany({ where: { projectId }, select: { id: true, sql: true } })).map((q) => [q.sql, q.id]));
+  const storedQueries = await db.query.findMany({ where: { projectId }, select: { id: true, sql: true, astHash: true } });
+  const known = new Map(storedQueries.map((q) => [q.sql, q.id]));
+  // The same query written differently (spacing, keyword case, quoting, comments) is known too.
+  const knownByTree = new Map(storedQueries.filter((q) => q.astHash).map((q) => [q.astHash, q.id]));
+  const fileTrees = new Set<string>();
   const invalid: ImportReport["invalid"] = [];
   const prepared: PreparedQuery[] = [];
   const knownQuestions: { queryId: string; question: string }[] = [];
   let alreadyKnown = 0;
   let withQuestion = 0;
 
-  for (const entry of log.entries) {
+  for (const [index, entry] of log.entries.entries()) {
+    if (provenance.onProgress && index % 20 === 0) await provenance.onProgress(index, log.entries.length);
     const knownId = known.get(entry.sql);
     if (knownId !== undefined) {
       alreadyKnown++;
@@ -120,6 +131,16 @@ export async function importQueryLog(
       invalid.push({ line: entry.line, sql: entry.sql, error: analysis.error });
       continue;
     }
+    const sameTree = knownByTree.get(analysis.astHash);
+    if (sameTree !== undefined || fileTrees.has(analysis.astHash)) {
+      alreadyKnown++;
+      if (entry.question) {
+        withQuestion++;
+        if (sameTree !== undefined) knownQuestions.push({ queryId: sameTree, question: entry.question });
+      }
+      continue;
+    }
+    fileTrees.add(analysis.astHash);
     // DuckDB reads some commands (SUMMARIZE, SHOW…) as SELECTs; execution refuses them, so does the import.
     if (!QUERY_KEYWORDS.has(firstKeyword(entry.sql))) {
       invalid.push({ line: entry.line, sql: entry.sql, error: "Only SELECT (or WITH … SELECT) statements are allowed." });
@@ -144,6 +165,7 @@ export async function importQueryLog(
         complexity: analysis.complexity,
         features: JSON.stringify(analysis.features),
         templateHash: analysis.templateHash,
+        astHash: analysis.astHash,
         topLevelOrderBy: analysis.topLevelOrderBy,
         lintFlags: JSON.stringify(flags),
         result: truth.ok ? truth.stored : null,
@@ -317,4 +339,37 @@ async function createMissingPairs(tx: Tx, projectId: string, questions: { queryI
   }
   for (let i = 0; i < data.length; i += WRITE_CHUNK) await tx.pair.createMany({ data: data.slice(i, i + WRITE_CHUNK) });
   return data.length;
+}
+
+/** Logs with more statements than this are imported by a job with a progress bar; smaller ones answer at once. */
+export const IMPORT_JOB_THRESHOLD = 200;
+
+export interface ImportJobPayload {
+  fileName: string;
+  content: string;
+}
+
+/** Requests a background import (large logs): the file is checked for format errors first. */
+export async function requestQueryImport(db: Db, projectId: string, input: ImportQueriesInput, userId?: string | null) {
+  await getProject(db, projectId);
+  await requireActiveSandbox(db, projectId);
+  parseQueryLog(input.content, input.fileName); // format, size and encoding errors answer now
+  const payload: ImportJobPayload = { fileName: input.fileName, content: input.content };
+  const out = await enqueueJob(db, { type: QUERIES_IMPORT_JOB, projectId, payload, activeKey: `queries:${projectId}`, createdById: userId });
+  if (!out.created && out.job.type !== QUERIES_IMPORT_JOB) {
+    throw new ConflictError("Queries are being generated or imported right now. Upload the log again when that job has finished.");
+  }
+  return out;
+}
+
+/** Job handler: the whole import, then one write; a resumed attempt starts over (the import is idempotent). */
+export async function runImportJob(db: Db, ctx: JobContext<ImportJobPayload>) {
+  const job = await db.job.findUnique({ where: { id: ctx.jobId }, select: { createdById: true } });
+  const { report } = await importQueryLog(db, ctx.projectId!, { fileName: ctx.payload.fileName, content: ctx.payload.content }, job?.createdById ?? null, {
+    onProgress: (done, total) => ctx.progress(Math.round((95 * done) / Math.max(1, total)), `Checked ${done} of ${total} statements of ${ctx.payload.fileName}…`),
+  });
+  return {
+    message: `${report.added} new ${report.added === 1 ? "query" : "queries"}, ${report.alreadyKnown} already known, ${report.invalid.length} invalid, ${report.skipped.length} skipped.`,
+    result: { report },
+  };
 }

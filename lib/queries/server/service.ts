@@ -98,13 +98,25 @@ export async function runQueriesJob(db: Db, ctx: JobContext<QueriesJobPayload>) 
   const drafts = ctx.payload.executeOnly
     ? []
     : generateTemplateQueries(model, samples, { seed: ctx.payload.seed, max: ctx.payload.max, shapes: ctx.payload.shapes as QueryShape[] | undefined });
-  const existing = new Set((await db.query.findMany({ where: { projectId }, select: { sql: true } })).map((q) => q.sql));
+  const stored = await db.query.findMany({ where: { projectId }, select: { id: true, sql: true, astHash: true } });
+  // Queries stored before fingerprints existed get theirs now, so duplicates are seen whatever their spelling.
+  for (const q of stored.filter((x) => x.astHash === "")) {
+    const analysis = await analyzeSql(q.sql);
+    if (!analysis.ok) continue;
+    q.astHash = analysis.astHash;
+    await db.query.update({ where: { id: q.id }, data: { astHash: analysis.astHash } });
+  }
+  const existing = new Set(stored.map((q) => q.sql));
+  const fingerprints = new Set(stored.map((q) => q.astHash).filter(Boolean));
   const fresh = drafts.filter((d) => !existing.has(d.sql));
   await ctx.progress(10, `Analysing ${fresh.length} new queries…`);
   const hints = getLintHints(model);
   let added = 0;
   for (const [i, draft] of fresh.entries()) {
     const analysis = await analyzeSql(draft.sql);
+    // The same query written differently (spacing, case, quoting) is not a new label.
+    if (analysis.ok && fingerprints.has(analysis.astHash)) continue;
+    if (analysis.ok) fingerprints.add(analysis.astHash);
     const flags: LintFlag[] = analysis.ok ? lintQuery(draft.sql, analysis.features, { hints }) : [];
     await db.query.create({
       data: {
@@ -116,6 +128,7 @@ export async function runQueriesJob(db: Db, ctx: JobContext<QueriesJobPayload>) 
         complexity: analysis.ok ? analysis.complexity : draft.complexity,
         features: analysis.ok ? JSON.stringify(analysis.features) : "{}",
         templateHash: analysis.ok ? analysis.templateHash : "",
+        astHash: analysis.ok ? analysis.astHash : "",
         topLevelOrderBy: analysis.ok ? analysis.topLevelOrderBy : /\border\s+by\b/i.test(draft.sql),
         lintFlags: JSON.stringify(flags),
         questionSeed: JSON.stringify(draft.question),
@@ -253,6 +266,7 @@ export async function fixQuery(db: Db, projectId: string, queryId: string, input
         complexity: analysis.complexity,
         features: JSON.stringify(analysis.features),
         templateHash: analysis.templateHash,
+        astHash: analysis.astHash,
         topLevelOrderBy: analysis.topLevelOrderBy,
         lintFlags: JSON.stringify(flags),
         questionSeed: old.questionSeed,

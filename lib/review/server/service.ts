@@ -199,6 +199,7 @@ export async function editPair(db: Db, projectId: string, pairId: string, input:
         complexity: analysis.ok ? analysis.complexity : pair.query.complexity,
         features: analysis.ok ? JSON.stringify(analysis.features) : "{}",
         templateHash: analysis.ok ? analysis.templateHash : "",
+        astHash: analysis.ok ? analysis.astHash : "",
         topLevelOrderBy: analysis.ok ? analysis.topLevelOrderBy : /\border\s+by\b/i.test(sql),
         lintFlags: JSON.stringify(flags),
         result: executed.stored,

@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { JobProgress } from "@/components/jobs/job-runner";
+import type { JobView } from "@/lib/jobs/types";
 
 interface ImportReport {
   format: string;
@@ -24,17 +26,24 @@ export function ImportLog({ projectId }: { projectId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
+  const [job, setJob] = useState<JobView | null>(null);
 
   async function upload(file: File) {
     setBusy(true);
     setError(null);
     setReport(null);
+    setJob(null);
     setFileName(file.name);
     try {
       const form = new FormData();
       form.set("file", file);
       const res = await fetch(`/api/projects/${projectId}/queries/import`, { method: "POST", body: form });
-      const json = (await res.json().catch(() => null)) as { report?: ImportReport; error?: { message?: string } } | null;
+      const json = (await res.json().catch(() => null)) as { report?: ImportReport; job?: JobView; error?: { message?: string } } | null;
+      if (res.ok && json?.job) {
+        // A large log: imported by a job; its result holds the report.
+        setJob(json.job);
+        return;
+      }
       if (!res.ok || !json?.report) throw new Error(json?.error?.message ?? `The import failed (HTTP ${res.status}).`);
       setReport(json.report);
       router.refresh();
@@ -67,6 +76,20 @@ export function ImportLog({ projectId }: { projectId: string }) {
         <span className="text-xs text-slate-500">A .sql file of statements, or CSV / JSONL with a sql column and an optional question column. Up to 20 MB.</span>
       </div>
       {busy && <p className="text-sm text-slate-600">Checking {fileName} against the schema and running its queries on the sandbox…</p>}
+      {job && (
+        <JobProgress
+          key={job.id}
+          jobId={job.id}
+          initial={job}
+          onDone={(done) => {
+            const result = done.result as { report?: ImportReport } | null;
+            if (done.status === "succeeded" && result?.report) setReport(result.report);
+            else setError(done.error ?? "The import did not finish; nothing from this file was stored.");
+            setJob(null);
+            router.refresh();
+          }}
+        />
+      )}
       {error && (
         <p role="alert" className="text-sm text-rose-700">
           {error}

@@ -1,9 +1,12 @@
-// POST /api/projects/:projectId/queries/import — import a query log (.sql, CSV or JSONL, as JSON or a multipart "file"); returns the report
+// POST /api/projects/:projectId/queries/import — import a query log (.sql, CSV or JSONL, as JSON or a multipart "file").
+// A small log is imported at once and the report returned ({ report }); a large one is queued as a job
+// with a progress bar ({ job }, 202) whose result holds the report.
 import { projectRoute } from "@/lib/auth/server/route";
 import { ValidationError } from "@/lib/errors";
 import { parseJson } from "@/lib/http";
-import { decodeQueryLog, MAX_LOG_BYTES } from "@/lib/queries/import";
-import { importQueriesInput, importQueryLog, type ImportQueriesInput } from "@/lib/queries/server/import";
+import { decodeQueryLog, MAX_LOG_BYTES, parseQueryLog } from "@/lib/queries/import";
+import { IMPORT_JOB_THRESHOLD, importQueriesInput, importQueryLog, requestQueryImport, type ImportQueriesInput } from "@/lib/queries/server/import";
+import { toJobView } from "@/lib/jobs/server/queue";
 
 export const runtime = "nodejs";
 
@@ -14,6 +17,11 @@ const MAX_FORM_BYTES = MAX_LOG_BYTES + 1024 * 1024;
 export const POST = projectRoute("pipeline.build", async ({ req, db, user, params }) => {
   const multipart = (req.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
   const input = multipart ? await readUpload(req) : await parseJson(req, importQueriesInput, MAX_JSON_BYTES);
+  const log = parseQueryLog(input.content, input.fileName);
+  if (log.entries.length > IMPORT_JOB_THRESHOLD) {
+    const { job, created } = await requestQueryImport(db, params.projectId, input, user.id);
+    return Response.json({ job: toJobView(job), created }, { status: created ? 202 : 200 });
+  }
   const { report } = await importQueryLog(db, params.projectId, input, user.id);
   return { report };
 });
