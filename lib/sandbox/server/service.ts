@@ -524,7 +524,8 @@ export async function requestSandboxAugmentation(db: Db, projectId: string, inpu
   if (empty === 0) throw new ValidationError("No query returns an empty result on the sandbox: there is nothing to augment.");
   const maxEmptyShare = input.maxEmptyShare ?? 0;
   const out = await enqueueJobWith(db, `sandbox:${projectId}`, async (tx) => {
-    const settings = { ...(JSON.parse(source.settings) as Partial<SandboxSettings>), augmentedFrom: source.id };
+    // The copy keeps how the source was built, but not its notes: its row counts are its own.
+    const settings = { ...(JSON.parse(source.settings) as Partial<SandboxSettings>), augmentedFrom: source.id, notes: undefined };
     const sandbox = await tx.sandbox.create({
       data: { projectId, schemaVersionId: source.schemaVersionId, seed: source.seed, status: "generating", settings: JSON.stringify(settings), rowCounts: source.rowCounts },
     });
