@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { createTestDb, type TestDb } from "@/test/helpers/db";
+import { withReadOnly } from "@/test/helpers/sandbox-files";
 import { startTestWorker } from "@/test/helpers/pipeline";
 import { spawnWorker, waitFor } from "@/test/helpers/processes";
 import { childEnv, stopChild, waitForJobEnd } from "@/test/helpers/crash";
@@ -25,17 +25,6 @@ beforeAll(async () => {
   t = await createTestDb();
 });
 afterAll(async () => t?.cleanup());
-
-async function readOnly<T>(file: string, fn: (q: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    return await fn(async (sql) => (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][]);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 async function flightsProject(name: string) {
   const project = await createProject(t.db, { name, description: "" });
@@ -120,7 +109,7 @@ describe("sandbox jobs", () => {
     expect(primary!.rowCounts).toEqual({ countries: 60, airlines: 300, airports: 600, planes: 45, routes: 45_000 });
     expect(primary!.settings.scale).toBe(1.5);
     const file = await getSandboxFile(t.db, primary!.id);
-    await readOnly(file.path, async (q) => {
+    await withReadOnly(file.path, async (q) => {
       // Nullable, non-key columns get about the asked share of NULLs.
       const [share] = (await q(`SELECT count(*) FILTER (WHERE altitude IS NULL) / count(*) FROM airports`))[0] as number[];
       expect(share).toBeGreaterThan(0.2);
@@ -137,7 +126,7 @@ describe("sandbox jobs", () => {
     expect(new Set([...seeds, primary!.seed]).size).toBe(3);
     for (const v of primary!.variants) {
       const variantFile = await getSandboxFile(t.db, v.id);
-      await readOnly(variantFile.path, async (q) => {
+      await withReadOnly(variantFile.path, async (q) => {
         // Variants are capped for speed and hold values at and around the queries' constants.
         expect(Number((await q("SELECT count(*) FROM routes"))[0]![0])).toBe(Math.min(45_000, VARIANT_MAX_ROWS));
         expect(Number((await q("SELECT count(*) FROM airports WHERE altitude IN (4320, 4321, 4322)"))[0]![0])).toBeGreaterThan(10);
@@ -147,7 +136,7 @@ describe("sandbox jobs", () => {
       });
     }
     // The primary itself carries no fuzzed constants.
-    await readOnly(file.path, async (q) => {
+    await withReadOnly(file.path, async (q) => {
       expect(Number((await q("SELECT count(*) FROM airlines WHERE callsign = 'ZEBRA CONSTANT'"))[0]![0])).toBe(0);
     });
   });
@@ -181,7 +170,7 @@ describe("sandbox jobs", () => {
       const requests = standIn.requests.filter((r) => r.path.endsWith("/chat/completions"));
       expect(requests.every((r) => (r.body as { response_format?: { type: string } }).response_format?.type === "json_schema")).toBe(true);
       const file = await getSandboxFile(t.db, primary!.id);
-      await readOnly(file.path, async (q) => {
+      await withReadOnly(file.path, async (q) => {
         // The first 25 airline names come from the model; the rest, and every key, from the rules.
         expect(Number((await q("SELECT count(*) FROM airlines WHERE name LIKE 'LLM name %'"))[0]![0])).toBe(25);
         expect(Number((await q("SELECT count(*) FROM airlines"))[0]![0])).toBe(60);
@@ -190,7 +179,7 @@ describe("sandbox jobs", () => {
       });
       // Variants stay rule-based and reproducible.
       const variant = await getSandboxFile(t.db, primary!.variants[0]!.id);
-      await readOnly(variant.path, async (q) => expect(Number((await q("SELECT count(*) FROM airlines WHERE name LIKE 'LLM%'"))[0]![0])).toBe(0));
+      await withReadOnly(variant.path, async (q) => expect(Number((await q("SELECT count(*) FROM airlines WHERE name LIKE 'LLM%'"))[0]![0])).toBe(0));
       const audit = await t.db.auditEvent.findFirstOrThrow({ where: { projectId, action: "sandbox.ready" } });
       expect(audit.summary).toMatch(/cells written by the LLM/);
       expect(JSON.stringify(await listSandboxes(t.db, projectId))).not.toContain("sk-sandbox-llm-0001");
@@ -218,7 +207,7 @@ describe("sandbox jobs", () => {
       const after = await t.db.project.findUniqueOrThrow({ where: { id: projectId } });
       expect(after.activeSandboxId).toBe(before.activeSandboxId);
       expect(createHash("sha256").update(readFileSync(beforeFile.path)).digest("hex")).toBe(beforeHash);
-      await readOnly(beforeFile.path, async (q) => expect(Number((await q("SELECT count(*) FROM routes"))[0]![0])).toBe(50));
+      await withReadOnly(beforeFile.path, async (q) => expect(Number((await q("SELECT count(*) FROM routes"))[0]![0])).toBe(50));
       const dir = path.dirname(beforeFile.path);
       expect(readdirSync(dir).filter((f) => f.includes(".partial"))).toEqual([]);
     } finally {
@@ -258,6 +247,6 @@ describe("sandbox jobs", () => {
     expect(existsSync(path.join(dir, `${failed.id}.duckdb`))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes(".partial"))).toEqual([]);
     const previous = await getSandboxFile(t.db, before.activeSandboxId!);
-    await readOnly(previous.path, async (q) => expect(Number((await q("SELECT count(*) FROM routes"))[0]![0])).toBe(40));
+    await withReadOnly(previous.path, async (q) => expect(Number((await q("SELECT count(*) FROM routes"))[0]![0])).toBe(40));
   });
 });

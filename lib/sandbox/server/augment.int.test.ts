@@ -2,33 +2,19 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import type { SchemaModel } from "@/lib/schema/model";
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
-import { quoteIdent, quoteTable } from "@/lib/sandbox/ddl";
+import { quoteTable } from "@/lib/sandbox/ddl";
 import { augmentSandbox, type AugmentTarget } from "@/lib/sandbox/server/augment";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
+import { contentHash, count, expectIntegrity, withReadOnly } from "@/test/helpers/sandbox-files";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-augment-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Run = (sql: string) => Promise<unknown[][]>;
-
-async function withReadOnly<T>(file: string, fn: (run: Run) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    return await fn(async (sql) => (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][]);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
-const count = async (run: Run, sql: string) => Number((await run(sql))[0]![0]);
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 async function rowCounts(file: string, model: SchemaModel): Promise<Record<string, number>> {
@@ -36,48 +22,6 @@ async function rowCounts(file: string, model: SchemaModel): Promise<Record<strin
     const out: Record<string, number> = {};
     for (const t of model.tables) out[t.name] = await count(run, `SELECT count(*) FROM ${quoteTable(t.name)}`);
     return out;
-  });
-}
-
-async function contentHash(file: string, model: SchemaModel): Promise<string> {
-  return withReadOnly(file, async (run) => {
-    const hash = createHash("sha256");
-    for (const t of model.tables) hash.update(`${t.name}:${JSON.stringify(await run(`SELECT * FROM ${quoteTable(t.name)} ORDER BY ALL`))}\n`);
-    return hash.digest("hex");
-  });
-}
-
-/** Asserts every key, NOT NULL, CHECK, declared length and foreign key of the model holds in the file. */
-async function expectIntegrity(file: string, model: SchemaModel): Promise<void> {
-  await withReadOnly(file, async (run) => {
-    for (const t of model.tables) {
-      const q = quoteTable(t.name);
-      if (t.primaryKey.length > 0) {
-        const cols = t.primaryKey.map(quoteIdent).join(", ");
-        expect(await count(run, `SELECT count(*) - count(DISTINCT (${cols})) FROM ${q}`), `${t.name} primary key is unique`).toBe(0);
-      }
-      for (const c of t.columns) {
-        const col = quoteIdent(c.name);
-        if (!c.nullable) expect(await count(run, `SELECT count(*) FROM ${q} WHERE ${col} IS NULL`), `${t.name}.${c.name} NOT NULL`).toBe(0);
-        if (c.unique) expect(await count(run, `SELECT count(${col}) - count(DISTINCT ${col}) FROM ${q}`), `${t.name}.${c.name} UNIQUE`).toBe(0);
-        const length = /^VARCHAR\((\d+)\)$/.exec(c.type)?.[1];
-        if (length) expect(await count(run, `SELECT count(*) FROM ${q} WHERE length(${col}) > ${length}`), `${t.name}.${c.name} fits ${c.type}`).toBe(0);
-      }
-      for (const key of t.uniqueKeys) {
-        const cols = key.map(quoteIdent).join(", ");
-        const notNull = key.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(" AND ");
-        expect(await count(run, `SELECT count(*) - count(DISTINCT (${cols})) FROM ${q} WHERE ${notNull}`), `${t.name} UNIQUE (${key})`).toBe(0);
-      }
-      for (const check of [...t.columns.flatMap((c) => c.checks), ...t.checks]) {
-        expect(await count(run, `SELECT count(*) FROM ${q} WHERE (${check}) IS FALSE`), `${t.name} CHECK ${check}`).toBe(0);
-      }
-      for (const fk of t.foreignKeys) {
-        const notNull = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(" AND ");
-        const join = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i]!)} = c.${quoteIdent(c)}`).join(" AND ");
-        const orphans = await count(run, `SELECT count(*) FROM ${q} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.refTable)} p WHERE ${join})`);
-        expect(orphans, `${t.name}(${fk.columns}) → ${fk.refTable}`).toBe(0);
-      }
-    }
   });
 }
 

@@ -1,7 +1,6 @@
 import "server-only";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance, StatementType, type DuckDBConnection } from "@duckdb/node-api";
 import { NotFoundError, ValidationError } from "@/lib/errors";
@@ -16,6 +15,7 @@ import { verifyForeignKeys } from "@/lib/sandbox/server/generate";
 import { parseColumnType, type ParsedType } from "@/lib/sandbox/values";
 import { sqlLiteral } from "@/lib/sql/quote";
 import { DEFAULT_TIMEOUT_MS, firstKeyword, MAX_SQL_BYTES } from "@/lib/sql/server/safe-exec";
+import { fsyncPath, hashFile, removeLeftovers } from "@/lib/sandbox/server/files";
 
 // Query-aware augmentation: a query whose ground truth is empty is a weak label (any query that
 // returns nothing "matches" it), so for each such query a few witness rows are added to a copy of
@@ -1654,22 +1654,3 @@ function firstLine(error: unknown): string {
   return text.split("\n")[0]!.trim();
 }
 
-async function removeLeftovers(dir: string, tempName: string): Promise<void> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(entries.filter((e) => e === tempName || e.startsWith(`${tempName}.`)).map((e) => rm(path.join(dir, e), { force: true })));
-}
-
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await open(p, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function hashFile(p: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(p)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}

@@ -2,74 +2,19 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
 import { ValidationError } from "@/lib/errors";
 import type { SchemaModel } from "@/lib/schema/model";
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
 import { parsePostgresDdl } from "@/lib/schema/server/parse-ddl-postgres";
-import { quoteIdent, quoteTable } from "@/lib/sandbox/ddl";
 import { COUNTRY_NAMES, findCountry } from "@/lib/sandbox/places";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
+import { contentHash, count, expectIntegrity, withReadOnly } from "@/test/helpers/sandbox-files";
+import { UNIVERSITY_DDL } from "@/test/helpers/schemas";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-sandbox-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function withReadOnly<T>(file: string, fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    return await fn(async (sql) => (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][]);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
-/** A hash of every table's rows (sorted), so two sandboxes compare by content, not by file bytes. */
-async function contentHash(file: string, model: SchemaModel): Promise<string> {
-  return withReadOnly(file, async (run) => {
-    const hash = createHash("sha256");
-    for (const t of model.tables) hash.update(`${t.name}:${JSON.stringify(await run(`SELECT * FROM ${quoteTable(t.name)} ORDER BY ALL`))}\n`);
-    return hash.digest("hex");
-  });
-}
-
-const count = async (run: (sql: string) => Promise<unknown[][]>, sql: string) => Number((await run(sql))[0]![0]);
-
-/** Asserts every key, NOT NULL, CHECK and foreign key of the model holds in the file. */
-async function expectIntegrity(file: string, model: SchemaModel): Promise<void> {
-  await withReadOnly(file, async (run) => {
-    for (const t of model.tables) {
-      const q = quoteTable(t.name);
-      if (t.primaryKey.length > 0) {
-        const cols = t.primaryKey.map(quoteIdent).join(", ");
-        expect(await count(run, `SELECT count(*) - count(DISTINCT (${cols})) FROM ${q}`), `${t.name} primary key is unique`).toBe(0);
-      }
-      for (const c of t.columns) {
-        if (!c.nullable) expect(await count(run, `SELECT count(*) FROM ${q} WHERE ${quoteIdent(c.name)} IS NULL`), `${t.name}.${c.name} NOT NULL`).toBe(0);
-        if (c.unique) {
-          expect(await count(run, `SELECT count(${quoteIdent(c.name)}) - count(DISTINCT ${quoteIdent(c.name)}) FROM ${q}`), `${t.name}.${c.name} UNIQUE`).toBe(0);
-        }
-      }
-      for (const key of t.uniqueKeys) {
-        const cols = key.map(quoteIdent).join(", ");
-        const notNull = key.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(" AND ");
-        expect(await count(run, `SELECT count(*) - count(DISTINCT (${cols})) FROM ${q} WHERE ${notNull}`), `${t.name} UNIQUE (${key})`).toBe(0);
-      }
-      for (const check of [...t.columns.flatMap((c) => c.checks), ...t.checks]) {
-        expect(await count(run, `SELECT count(*) FROM ${q} WHERE (${check}) IS FALSE`), `${t.name} CHECK ${check}`).toBe(0);
-      }
-      for (const fk of t.foreignKeys) {
-        const notNull = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(" AND ");
-        const join = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i]!)} = c.${quoteIdent(c)}`).join(" AND ");
-        const orphans = await count(run, `SELECT count(*) FROM ${q} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.refTable)} p WHERE ${join})`);
-        expect(orphans, `${t.name}(${fk.columns}) → ${fk.refTable}`).toBe(0);
-      }
-    }
-  });
-}
 
 describe("generateSandboxFile", () => {
   const first = path.join(dir, "openflights-42.duckdb");
@@ -257,55 +202,7 @@ describe("generateSandboxFile", () => {
   });
 
   it("fills a PostgreSQL university schema past the template rows: a cycle, composite keys, a junction table, defaults, variants", async () => {
-    const { model: uni } = await parsePostgresDdl(`
-      CREATE TABLE departments (
-        dept_code varchar(6) PRIMARY KEY,
-        name text NOT NULL UNIQUE,
-        head_id integer,
-        budget numeric(12,2) CHECK (budget >= 0)
-      );
-      CREATE TABLE professors (
-        professor_id serial PRIMARY KEY,
-        full_name text NOT NULL,
-        email varchar(120) NOT NULL UNIQUE,
-        dept_code varchar(6) NOT NULL REFERENCES departments (dept_code),
-        hired_on date NOT NULL
-      );
-      ALTER TABLE departments ADD FOREIGN KEY (head_id) REFERENCES professors (professor_id);
-      CREATE TABLE students (
-        student_id bigserial PRIMARY KEY,
-        first_name text NOT NULL,
-        last_name text NOT NULL,
-        email varchar(160) NOT NULL UNIQUE,
-        mentor_id bigint REFERENCES students (student_id),
-        status varchar(12) NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'graduated', 'suspended')),
-        gpa numeric(3,2) CHECK (gpa BETWEEN 0 AND 4),
-        enrolled_on date NOT NULL
-      );
-      CREATE TABLE courses (
-        dept_code varchar(6) NOT NULL REFERENCES departments (dept_code),
-        course_no smallint NOT NULL CHECK (course_no BETWEEN 100 AND 999),
-        title text NOT NULL,
-        credits smallint NOT NULL DEFAULT 3 CHECK (credits BETWEEN 1 AND 6),
-        PRIMARY KEY (dept_code, course_no)
-      );
-      CREATE TABLE sections (
-        section_id integer PRIMARY KEY,
-        dept_code varchar(6) NOT NULL,
-        course_no smallint NOT NULL,
-        professor_id integer REFERENCES professors (professor_id),
-        term varchar(8) NOT NULL,
-        capacity integer NOT NULL CHECK (capacity > 0),
-        FOREIGN KEY (dept_code, course_no) REFERENCES courses (dept_code, course_no),
-        UNIQUE (dept_code, course_no, term)
-      );
-      CREATE TABLE enrollments (
-        student_id bigint NOT NULL REFERENCES students (student_id),
-        section_id integer NOT NULL REFERENCES sections (section_id),
-        grade varchar(2) CHECK (grade IN ('A', 'B', 'C', 'D', 'F')),
-        PRIMARY KEY (student_id, section_id)
-      );
-    `);
+    const { model: uni } = await parsePostgresDdl(UNIVERSITY_DDL);
     const rows = { departments: 12, professors: 300, students: 20_000, courses: 400, sections: 2_000, enrollments: 60_000 };
     const target = path.join(dir, "university.duckdb");
     const out = await generateSandboxFile(uni, { targetPath: target, seed: 17, rowsPerTable: rows });

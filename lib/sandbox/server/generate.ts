@@ -1,7 +1,5 @@
 import "server-only";
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { ValidationError } from "@/lib/errors";
@@ -14,6 +12,7 @@ import {
   createColumnGenerator, createRowState, getVocabulary, setRowCountry, toSqlText, uniqueFallback,
   type ColumnGenerator, type ParsedType, type RowState, type SqlValue, type TableContext,
 } from "@/lib/sandbox/values";
+import { fsyncPath, hashFile, removeLeftovers } from "@/lib/sandbox/server/files";
 
 // Builds a sandbox: a DuckDB file with the model's schema, filled with fake rows that satisfy
 // every key, NOT NULL, CHECK and foreign key. The same model and seed always give the same rows.
@@ -196,26 +195,6 @@ function checkFillable(model: SchemaModel, deferred: DeferredForeignKey[]): void
       );
     }
   }
-}
-
-async function removeLeftovers(dir: string, tempName: string): Promise<void> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(entries.filter((e) => e === tempName || e.startsWith(`${tempName}.`)).map((e) => rm(path.join(dir, e), { force: true })));
-}
-
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await open(p, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function hashFile(p: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(p)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /** Rows generated one by one in JavaScript per table; a larger table repeats them with fresh keys. */
