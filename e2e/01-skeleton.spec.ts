@@ -80,7 +80,7 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   // Approve pairs with the keyboard: "a" approves and moves to the next one.
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   for (let i = 0; i < 12; i++) {
-    await expect(page.getByRole("button", { name: /Approve/ })).toBeEnabled();
+    await expect(page.getByRole("button", { name: "Approve a", exact: true })).toBeEnabled();
     await page.keyboard.press("a");
     await expect(page.getByRole("main").getByRole("status")).toContainText("Approved");
   }

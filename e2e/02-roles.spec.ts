@@ -31,7 +31,7 @@ test("an admin invites an analyst and a viewer; each sees what their role allows
   await analyst.getByRole("button", { name: "Join the project" }).click();
   await expect(analyst.getByRole("heading", { name: "Flights analytics" })).toBeVisible();
   await stageLink(analyst, /Review/).click();
-  await expect(analyst.getByRole("button", { name: /Approve/ })).toBeVisible();
+  await expect(analyst.getByRole("button", { name: "Approve a", exact: true })).toBeVisible();
   await stageLink(analyst, /Datasets/).click();
   await expect(analyst.getByText("Only a data lead or an admin can freeze versions.")).toBeVisible();
   await expect(stageLink(analyst, "Audit trail")).toHaveCount(0);

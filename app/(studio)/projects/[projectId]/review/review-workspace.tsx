@@ -43,6 +43,18 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 }
 
+const SHORTCUTS: [string, string][] = [
+  ["j / ↓", "next pair"],
+  ["k / ↑", "previous pair"],
+  ["a", "approve and go to the next"],
+  ["r", "reject and go to the next"],
+  ["e", "edit the SQL"],
+  ["q", "edit the question"],
+  ["Ctrl+Enter", "run the SQL (in the editor)"],
+  ["Esc", "leave the editor, close this"],
+  ["?", "show or hide these shortcuts"],
+];
+
 const FILTERS: { key: State | "all"; label: string }[] = [
   { key: "pending", label: "Pending" },
   { key: "approved", label: "Approved" },
@@ -55,7 +67,10 @@ export function ReviewWorkspace({ projectId, initial, canReview }: { projectId: 
   const [filter, setFilter] = useState<State | "all">("pending");
   const [search, setSearch] = useState("");
   const [selectedId, setSelectedId] = useState<string | null>(initial.pairs[0]?.id ?? null);
-  const [notice, setNotice] = useState<{ tone: "error" | "ok"; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ tone: "error" | "ok"; text: string; undoBatch?: string } | null>(null);
+  const [confirming, setConfirming] = useState<{ action: "approve" | "reject"; count: number } | null>(null);
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [help, setHelp] = useState(false);
   const listKey = ["pairs", projectId, filter, search];
   const list = useQuery({
     queryKey: listKey,
@@ -126,6 +141,48 @@ export function ReviewWorkspace({ projectId, initial, canReview }: { projectId: 
   const sqlRef = useRef<HTMLTextAreaElement>(null);
   const questionRef = useRef<HTMLTextAreaElement>(null);
 
+  // Bulk decisions apply to every pair matching the current tab and search, not only the ones listed.
+  const filterBody = { ...(filter === "all" ? {} : { state: filter }), ...(search ? { q: search } : {}) };
+  async function askBulk(action: "approve" | "reject") {
+    setNotice(null);
+    try {
+      const params = new URLSearchParams(filterBody as Record<string, string>);
+      const { count } = await apiFetch<{ count: number }>(`/api/projects/${projectId}/pairs/bulk?${params.toString()}`);
+      if (count === 0) setNotice({ tone: "error", text: "No pair matches this filter." });
+      else setConfirming({ action, count });
+    } catch (error) {
+      setNotice({ tone: "error", text: (error as Error).message });
+    }
+  }
+  async function runBulk() {
+    if (!confirming) return;
+    setBulkBusy(true);
+    try {
+      const out = await apiFetch<{ batchId: string; changed: number }>(`/api/projects/${projectId}/pairs/bulk`, {
+        body: { action: confirming.action, filter: filterBody, expectedCount: confirming.count },
+      });
+      setNotice({ tone: "ok", text: `${confirming.action === "approve" ? "Approved" : "Rejected"} ${plural(out.changed, "pair")}.`, undoBatch: out.batchId });
+      setConfirming(null);
+      queryClient.invalidateQueries({ queryKey: ["pairs", projectId] });
+      queryClient.invalidateQueries({ queryKey: ["pair", projectId] });
+    } catch (error) {
+      setNotice({ tone: "error", text: (error as Error).message });
+      setConfirming(null);
+    } finally {
+      setBulkBusy(false);
+    }
+  }
+  async function undoBulk(batchId: string) {
+    try {
+      const out = await apiFetch<{ reverted: number; skipped: number }>(`/api/projects/${projectId}/pairs/bulk/undo`, { body: { batchId } });
+      setNotice({ tone: "ok", text: `Undone: ${plural(out.reverted, "pair")} back as they were${out.skipped ? `; ${plural(out.skipped, "pair")} changed since, left alone` : ""}.` });
+      queryClient.invalidateQueries({ queryKey: ["pairs", projectId] });
+      queryClient.invalidateQueries({ queryKey: ["pair", projectId] });
+    } catch (error) {
+      setNotice({ tone: "error", text: (error as Error).message });
+    }
+  }
+
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       const target = e.target as HTMLElement;
@@ -153,6 +210,12 @@ export function ReviewWorkspace({ projectId, initial, canReview }: { projectId: 
       } else if (e.key === "q") {
         e.preventDefault();
         questionRef.current?.focus();
+      } else if (e.key === "?") {
+        e.preventDefault();
+        setHelp((v) => !v);
+      } else if (e.key === "Escape") {
+        setHelp(false);
+        setConfirming(null);
       }
     }
     window.addEventListener("keydown", onKey);
@@ -179,8 +242,38 @@ export function ReviewWorkspace({ projectId, initial, canReview }: { projectId: 
             </button>
           ))}
         </div>
-        <div className="border-b border-slate-100 p-2">
+        <div className="space-y-2 border-b border-slate-100 p-2">
           <input aria-label="Search pairs" className={inputClass} placeholder="Search questions and SQL…" value={search} onChange={(e) => setSearch(e.target.value)} />
+          {canReview && (
+            <div className="flex flex-wrap items-center gap-1.5 text-xs">
+              <span className="text-slate-500">All matching:</span>
+              <button type="button" className={buttonClass("secondary", "px-2 py-1 text-xs")} onClick={() => askBulk("approve")} disabled={bulkBusy}>
+                Approve all…
+              </button>
+              <button type="button" className={buttonClass("secondary", "px-2 py-1 text-xs")} onClick={() => askBulk("reject")} disabled={bulkBusy}>
+                Reject all…
+              </button>
+              <button type="button" className="ml-auto text-slate-500 hover:text-slate-800" onClick={() => setHelp((v) => !v)} aria-expanded={help}>
+                Shortcuts <kbd>?</kbd>
+              </button>
+            </div>
+          )}
+          {confirming && (
+            <div role="alertdialog" aria-label="Confirm bulk decision" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950">
+              <p>
+                {confirming.action === "approve" ? "Approve" : "Reject"} <strong>{plural(confirming.count, "pair")}</strong> matching “{filter === "all" ? "all states" : filter}”
+                {search ? ` and “${search}”` : ""}, including those not listed here? You can undo it.
+              </p>
+              <div className="mt-2 flex gap-2">
+                <button type="button" className={buttonClass("primary", "px-2 py-1 text-xs")} onClick={runBulk} disabled={bulkBusy} autoFocus>
+                  {bulkBusy ? "Working…" : `${confirming.action === "approve" ? "Approve" : "Reject"} ${plural(confirming.count, "pair")}`}
+                </button>
+                <button type="button" className={buttonClass("ghost", "px-2 py-1 text-xs")} onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          )}
         </div>
         <ul className="max-h-[70vh] overflow-y-auto" aria-label="Pairs">
           {list.isLoading && <li className="p-3 text-sm text-slate-500">Loading…</li>}
@@ -205,9 +298,34 @@ export function ReviewWorkspace({ projectId, initial, canReview }: { projectId: 
       </div>
       <div className="min-w-0 space-y-3">
         {notice && (
-          <p role={notice.tone === "error" ? "alert" : "status"} className={cn("rounded-md px-3 py-2 text-sm", notice.tone === "error" ? "bg-rose-50 text-rose-800" : "bg-emerald-50 text-emerald-800")}>
-            {notice.text}
+          <p role={notice.tone === "error" ? "alert" : "status"} className={cn("flex items-center gap-3 rounded-md px-3 py-2 text-sm", notice.tone === "error" ? "bg-rose-50 text-rose-800" : "bg-emerald-50 text-emerald-800")}>
+            <span>{notice.text}</span>
+            {notice.undoBatch && (
+              <button type="button" className="ml-auto font-medium underline" onClick={() => undoBulk(notice.undoBatch!)}>
+                Undo
+              </button>
+            )}
           </p>
+        )}
+        {help && (
+          <div role="dialog" aria-label="Keyboard shortcuts" className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+            <div className="mb-2 flex items-center justify-between">
+              <h2 className="font-semibold text-slate-900">Keyboard shortcuts</h2>
+              <button type="button" className="text-slate-500 hover:text-slate-800" onClick={() => setHelp(false)} aria-label="Close">
+                ×
+              </button>
+            </div>
+            <dl className="grid grid-cols-[6rem_1fr] gap-x-3 gap-y-1">
+              {SHORTCUTS.map(([keys, what]) => (
+                <div key={keys} className="contents">
+                  <dt>
+                    <kbd>{keys}</kbd>
+                  </dt>
+                  <dd className="text-slate-700">{what}</dd>
+                </div>
+              ))}
+            </dl>
+          </div>
         )}
         {selectedId && detail.data && detail.data.id === selectedId ? (
           <PairEditor key={`${detail.data.id}:${detail.data.revision}`} projectId={projectId} pair={detail.data} canReview={canReview} sqlRef={sqlRef} questionRef={questionRef} onDecide={decide} onSaved={(text) => {

@@ -1,0 +1,58 @@
+import { expect, test } from "@playwright/test";
+import { signIn, snap, stageLink } from "./helpers";
+
+// Review on "Sandbox lab" (queries from 07-queries): questions are written, 20 pairs are decided
+// with the keyboard alone, then every pending pair matching a search is approved in bulk, with
+// the count confirmed first, and the bulk decision is undone.
+test("review pairs with the keyboard, bulk-approve a filtered set and undo it", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page);
+  await page.getByRole("link", { name: /Sandbox lab/ }).click();
+  await stageLink(page, /Queries/).click();
+  await page.getByRole("button", { name: "Write questions" }).click();
+  await expect(page.getByTestId("job-progress").first()).toHaveAttribute("data-status", "succeeded", { timeout: 120_000 });
+
+  await stageLink(page, /Review/).click();
+  const pendingTab = page.getByRole("tab", { name: /Pending/ });
+  await expect(pendingTab).toBeVisible();
+  const pendingBefore = Number((await pendingTab.textContent())!.replace(/\D/g, ""));
+  expect(pendingBefore).toBeGreaterThan(100);
+
+  // The cheat sheet.
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await snap(page, "08a-review-shortcuts");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
+
+  // 20 decisions with the keyboard only: 12 approvals, 8 rejections.
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press(i % 5 < 3 ? "a" : "r");
+    await expect(page.getByRole("main").getByRole("status")).toContainText(i % 5 < 3 ? "Approved" : "Rejected");
+  }
+  await expect(page.getByRole("tab", { name: /Approved/ })).toContainText("12");
+  await expect(page.getByRole("tab", { name: /Rejected/ })).toContainText("8");
+  await expect(pendingTab).toContainText(String(pendingBefore - 20));
+  await snap(page, "08b-review-keyboard");
+
+  // Bulk: every pending pair whose question or SQL mentions airports.
+  await page.getByLabel("Search pairs").fill("airports");
+  await expect(page.getByRole("list", { name: "Pairs" }).getByRole("listitem").first()).toBeVisible();
+  await page.getByRole("button", { name: "Approve all…" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Confirm bulk decision" });
+  await expect(confirm).toContainText(/Approve \d+ pairs? matching “pending” and “airports”/);
+  const count = Number(/Approve (\d+)/.exec((await confirm.textContent())!)![1]);
+  expect(count).toBeGreaterThan(10);
+  await snap(page, "08c-review-bulk-confirm");
+  await confirm.getByRole("button", { name: /^Approve \d+ pairs?$/ }).click();
+  const status = page.getByRole("main").getByRole("status");
+  await expect(status).toContainText(`Approved ${count} pair`);
+  await page.getByLabel("Search pairs").fill("");
+  await expect(page.getByRole("tab", { name: /Approved/ })).toContainText(String(12 + count));
+  await snap(page, "08d-review-bulk-done");
+
+  await status.getByRole("button", { name: "Undo" }).click();
+  await expect(status).toContainText(`Undone: ${count} pair`);
+  await expect(page.getByRole("tab", { name: /Approved/ })).toContainText("12");
+  await expect(pendingTab).toContainText(String(pendingBefore - 20));
+});
