@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { signIn, snap, stageLink } from "./helpers";
+import { signIn, signInNewContext, snap, stageLink } from "./helpers";
 
 // Review on "Sandbox lab" (queries from 07-queries): questions are written, 20 pairs are decided
 // with the keyboard alone, then every pending pair matching a search is approved in bulk, with
 // the count confirmed first, and the bulk decision is undone.
-test("review pairs with the keyboard, bulk-approve a filtered set and undo it", async ({ page }) => {
+test("review pairs with the keyboard, bulk-approve a filtered set and undo it, then meet a conflicting edit", async ({ page, browser }) => {
   test.setTimeout(180_000);
   await signIn(page);
   await page.getByRole("link", { name: /Sandbox lab/ }).click();
@@ -55,4 +55,32 @@ test("review pairs with the keyboard, bulk-approve a filtered set and undo it", 
   await expect(status).toContainText(`Undone: ${count} pair`);
   await expect(page.getByRole("tab", { name: /Approved/ })).toContainText("12");
   await expect(pendingTab).toContainText(String(pendingBefore - 20));
+
+  // Two reviewers edit the same pair: the one who saves second sees both versions and chooses.
+  const review = page.url();
+  const { context: otherContext, page: other } = await signInNewContext(browser);
+  try {
+    await other.goto(review);
+    for (const p of [page, other]) {
+      await p.getByRole("tab", { name: /Rejected/ }).click();
+      await expect(p.getByLabel("Question")).not.toHaveValue("");
+    }
+    const original = await page.getByLabel("Question").inputValue();
+    await expect(other.getByLabel("Question")).toHaveValue(original);
+    await page.getByLabel("Question").fill(`${original} (mine)`);
+    await other.getByLabel("Question").fill(`${original} (theirs)`);
+    await other.getByRole("button", { name: "Save edit" }).click();
+    await expect(other.getByRole("main").getByRole("status")).toContainText("Saved the question.");
+    await page.getByRole("button", { name: "Save edit" }).click();
+    const conflict = page.getByRole("alertdialog", { name: "Conflicting edit" });
+    await expect(conflict).toContainText("Someone else saved this pair");
+    await expect(conflict).toContainText("(theirs)");
+    await expect(conflict).toContainText("(mine)");
+    await snap(page, "08e-review-conflict");
+    await conflict.getByRole("button", { name: "Save mine over theirs" }).click();
+    await expect(page.getByRole("main").getByRole("status")).toContainText("Saved the question.");
+    await expect(conflict).toHaveCount(0);
+  } finally {
+    await otherContext.close();
+  }
 });

@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { apiFetch } from "@/components/api";
+import { ApiError, apiFetch } from "@/components/api";
 import { Badge, ComplexityBadge, stateTone } from "@/components/ui/badge";
 import { buttonClass, inputClass } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -365,6 +365,8 @@ function PairEditor({
   const [run, setRun] = useState<RunResult | null>(null);
   const [runError, setRunError] = useState<string | null>(null);
   const [busy, setBusy] = useState<"run" | "save" | null>(null);
+  // A save refused because someone else saved first: their version, to merge with or to keep.
+  const [conflict, setConflict] = useState<PairDetail | null>(null);
   const dirty = question !== pair.question || sql !== pair.sql;
 
   async function runSql() {
@@ -380,16 +382,23 @@ function PairEditor({
     }
   }
 
-  async function save() {
+  async function save(base: { revision: number; question: string; sql: string } = pair) {
     setBusy("save");
     try {
       await apiFetch(`/api/projects/${projectId}/pairs/${pair.id}`, {
         method: "PATCH",
-        body: { revision: pair.revision, ...(question !== pair.question ? { question } : {}), ...(sql !== pair.sql ? { sql } : {}) },
+        body: { revision: base.revision, ...(question !== base.question ? { question } : {}), ...(sql !== base.sql ? { sql } : {}) },
       });
-      onSaved(sql !== pair.sql ? "Saved: the new SQL ran on the sandbox and its result is now the ground truth. The pair is pending again." : "Saved the question.");
+      setConflict(null);
+      onSaved(sql !== base.sql ? "Saved: the new SQL ran on the sandbox and its result is now the ground truth. The pair is pending again." : "Saved the question.");
     } catch (error) {
-      onError((error as Error).message);
+      if (error instanceof ApiError && error.status === 409) {
+        try {
+          setConflict(await apiFetch<PairDetail>(`/api/projects/${projectId}/pairs/${pair.id}`));
+        } catch {
+          onError((error as Error).message);
+        }
+      } else onError((error as Error).message);
     } finally {
       setBusy(null);
     }
@@ -397,6 +406,41 @@ function PairEditor({
 
   return (
     <div className="space-y-3">
+      {conflict && (
+        <section role="alertdialog" aria-label="Conflicting edit" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 shadow-sm">
+          <p className="font-medium">
+            Someone else saved this pair while you were editing it (now revision {conflict.revision}, {conflict.reviewState}). Nothing of yours was saved yet.
+          </p>
+          <div className="mt-3 grid gap-3 md:grid-cols-2">
+            {[
+              { title: "Their version (saved)", q: conflict.question, s: conflict.sql },
+              { title: "Your version (not saved)", q: question, s: sql },
+            ].map((v) => (
+              <div key={v.title} className="rounded-md border border-amber-200 bg-white p-2">
+                <div className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{v.title}</div>
+                {/* What differs between the two versions is highlighted on both sides. */}
+                <p className={cn("text-sm", conflict.question !== question && "rounded bg-amber-100 px-1")}>{v.q}</p>
+                <code className={cn("mt-1 block whitespace-pre-wrap font-mono text-xs", conflict.sql !== sql && "rounded bg-amber-100 px-1")}>{v.s}</code>
+              </div>
+            ))}
+          </div>
+          <div className="mt-3 flex flex-wrap gap-2">
+            <button type="button" className={buttonClass("primary")} disabled={busy !== null} onClick={() => save(conflict)}>
+              Save mine over theirs
+            </button>
+            <button
+              type="button"
+              className={buttonClass("secondary")}
+              onClick={() => {
+                setConflict(null);
+                onSaved("Kept their version; your edit was discarded.");
+              }}
+            >
+              Keep theirs
+            </button>
+          </div>
+        </section>
+      )}
       <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <div className="mb-2 flex flex-wrap items-center gap-2 text-xs">
           <Badge tone={stateTone(pair.reviewState)}>{pair.reviewState}</Badge>
