@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractSql } from "@/lib/providers/extract-sql";
+import { extractJson } from "@/lib/providers/extract-json";
 
 describe("extractSql", () => {
   it("returns bare SQL trimmed and without the trailing semicolon", () => {
@@ -57,5 +58,16 @@ describe("extractSql", () => {
   it("returns an empty string for an empty answer or an unfinished think block", () => {
     expect(extractSql("")).toBe("");
     expect(extractSql("<think>still going")).toBe("");
+  });
+});
+
+describe("extractJson", () => {
+  it("reads plain JSON, a fence, a think block, prose around an object or an array, and nothing from garbage", () => {
+    expect(extractJson('{"a":1}')).toEqual({ a: 1 });
+    expect(extractJson('Here:\n```json\n{"a":2}\n```\nDone.')).toEqual({ a: 2 });
+    expect(extractJson('<think>{"no":true}</think>{"a":3}')).toEqual({ a: 3 });
+    expect(extractJson('Sure! {"rows": [1, 2]} hope that helps')).toEqual({ rows: [1, 2] });
+    expect(extractJson("The list: [1, 2, 3]")).toEqual([1, 2, 3]);
+    expect(extractJson("not json at all")).toBeUndefined();
   });
 });

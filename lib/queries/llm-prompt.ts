@@ -3,6 +3,7 @@
 // nothing: every query goes through the same checks as an imported query log.
 import type { ChatMessage } from "@/lib/providers/chat";
 import type { Complexity } from "@/lib/queries/complexity";
+import { extractJson } from "@/lib/providers/extract-json";
 
 export type SampleValue = string | number | boolean | null;
 
@@ -121,7 +122,7 @@ export function queryGenerationSchema(count: number): Record<string, unknown> {
  */
 export function parseGeneratedQueries(text: string): GeneratedQuery[] {
   if (typeof text !== "string") return [];
-  const value = readJson(text.replace(/<think>[\s\S]*?<\/think>/gi, ""));
+  const value = extractJson(text);
   const list = Array.isArray(value)
     ? value
     : value && typeof value === "object" && Array.isArray((value as { queries?: unknown }).queries)
@@ -135,26 +136,6 @@ export function parseGeneratedQueries(text: string): GeneratedQuery[] {
     out.push({ sql: sql.trim(), question: typeof question === "string" ? question.trim() : "" });
   }
   return out;
-}
-
-function readJson(text: string): unknown {
-  const candidates: string[] = [text.trim()];
-  const fence = /```(?:json)?\s*\n?([\s\S]*?)```/i.exec(text);
-  if (fence?.[1]) candidates.push(fence[1].trim());
-  for (const [open, close] of [["{", "}"], ["[", "]"]] as const) {
-    const start = text.indexOf(open);
-    const end = text.lastIndexOf(close);
-    if (start !== -1 && end > start) candidates.push(text.slice(start, end + 1));
-  }
-  for (const candidate of candidates) {
-    if (!candidate) continue;
-    try {
-      return JSON.parse(candidate) as unknown;
-    } catch {
-      // Try the next reading.
-    }
-  }
-  return undefined;
 }
 
 function renderSamples(samples: Record<string, SampleValue[]>): string {

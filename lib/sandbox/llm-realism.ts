@@ -1,6 +1,7 @@
 import type { ChatMessage } from "@/lib/providers/chat";
 import type { ColumnModel, SemanticType, TableModel } from "@/lib/schema/model";
 import { parseColumnType } from "@/lib/sandbox/values";
+import { extractJson } from "@/lib/providers/extract-json";
 
 // The optional "LLM realism" pass: a model rewrites the free-text columns of sandbox rows
 // (names, descriptions, cities, emails) so they read like real data. Keys, enums and anything
@@ -218,7 +219,7 @@ export function validateLlmRows(
     return out;
   };
 
-  const parsed = parseAnswer(raw);
+  const parsed = extractJson(raw);
   if (parsed === undefined) return rejectAll("it is not JSON");
   const rows = Array.isArray(parsed) ? parsed : isPlainObject(parsed) ? parsed.rows : undefined;
   if (!Array.isArray(rows)) return rejectAll('it has no "rows" array');
@@ -269,24 +270,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** JSON out of an answer: as is, inside a ```json fence, after a think block, or between the outer braces. */
-function parseAnswer(raw: string): unknown {
-  const text = raw.replace(/<think>[\s\S]*?<\/think>/gi, "").trim();
-  const candidates = [text];
-  const fence = /```(?:json)?\s*\n?([\s\S]*?)```/i.exec(text);
-  if (fence) candidates.push(fence[1]!.trim());
-  const start = text.indexOf("{");
-  const end = text.lastIndexOf("}");
-  if (start !== -1 && end > start) candidates.push(text.slice(start, end + 1));
-  for (const candidate of candidates) {
-    try {
-      return JSON.parse(candidate) as unknown;
-    } catch {
-      // Try the next reading.
-    }
-  }
-  return undefined;
-}
 
 // C0 controls except tab, newline and carriage return; DEL and C1 controls; a byte-order mark;
 // unpaired surrogates (not valid text, DuckDB would refuse or mangle them).

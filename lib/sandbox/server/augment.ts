@@ -1,6 +1,6 @@
 import "server-only";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, rename, stat } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance, StatementType, type DuckDBConnection } from "@duckdb/node-api";
 import { NotFoundError, ValidationError } from "@/lib/errors";
@@ -15,7 +15,7 @@ import { verifyForeignKeys } from "@/lib/sandbox/server/generate";
 import { parseColumnType, type ParsedType } from "@/lib/sandbox/values";
 import { sqlLiteral } from "@/lib/sql/quote";
 import { DEFAULT_TIMEOUT_MS, firstKeyword, MAX_SQL_BYTES } from "@/lib/sql/server/safe-exec";
-import { fsyncPath, hashFile, removeLeftovers } from "@/lib/sandbox/server/files";
+import { publishSandboxFile, removeLeftovers } from "@/lib/sandbox/server/files";
 
 // Query-aware augmentation: a query whose ground truth is empty is a weak label (any query that
 // returns nothing "matches" it), so for each such query a few witness rows are added to a copy of
@@ -203,14 +203,10 @@ export async function augmentSandbox(
     instance.closeSync();
     instance = null;
 
-    await fsyncPath(tempPath);
-    await rename(tempPath, target);
-    await fsyncPath(dir).catch(() => undefined); // directories cannot be fsynced on every platform
+    const { bytes, sha256 } = await publishSandboxFile(tempPath, target);
     completed = true;
-    const { size } = await stat(target);
-    const sha256 = await hashFile(target);
     await progress(empty.length, "Sandbox augmented");
-    return { ...report, bytes: size, sha256 };
+    return { ...report, bytes, sha256 };
   } finally {
     connection?.closeSync();
     instance?.closeSync();

@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdir, rename, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { ValidationError } from "@/lib/errors";
@@ -12,7 +12,7 @@ import {
   createColumnGenerator, createRowState, getVocabulary, setRowCountry, toSqlText, uniqueFallback,
   type ColumnGenerator, type ParsedType, type RowState, type SqlValue, type TableContext,
 } from "@/lib/sandbox/values";
-import { fsyncPath, hashFile, removeLeftovers } from "@/lib/sandbox/server/files";
+import { publishSandboxFile, removeLeftovers } from "@/lib/sandbox/server/files";
 
 // Builds a sandbox: a DuckDB file with the model's schema, filled with fake rows that satisfy
 // every key, NOT NULL, CHECK and foreign key. The same model and seed always give the same rows.
@@ -150,15 +150,10 @@ export async function generateSandboxFile(model: SchemaModel, opts: GenerateSand
     instance.closeSync();
     instance = null;
 
-    await fsyncPath(tempPath);
-    await rename(tempPath, targetPath);
-    await fsyncPath(dir).catch(() => undefined); // directories cannot be fsynced on every platform
+    const { bytes, sha256 } = await publishSandboxFile(tempPath, targetPath);
     completed = true;
-
-    const { size } = await stat(targetPath);
-    const sha256 = await hashFile(targetPath);
     await report(100, "Sandbox ready");
-    return { rowCounts, notes, bytes: size, sha256 };
+    return { rowCounts, notes, bytes, sha256 };
   } finally {
     connection?.closeSync();
     instance?.closeSync();
