@@ -35,6 +35,9 @@ describe("query-aware augmentation as a job", () => {
       await worker.drain();
       await importQueryLog(t.db, project.id, { fileName: "empty.sql", content: EMPTY_LOG });
       const before = (await listSandboxes(t.db, project.id)).find((s) => s.active)!;
+      // The queries job rebuilt the variant around the new constants; the replaced one is not listed.
+      expect(before.variants).toHaveLength(1);
+      expect(before.variants[0]!.status).toBe("ready");
       const beforeFile = await getSandboxFile(t.db, before.id);
       const beforeHash = createHash("sha256").update(readFileSync(beforeFile.path)).digest("hex");
       const total = await t.db.query.count({ where: { projectId: project.id, result: { not: null } } });

@@ -447,7 +447,11 @@ export async function listSandboxes(db: Db, projectId: string): Promise<SandboxS
     take: 20,
     include: { schemaVersion: { select: { version: true } } },
   });
-  const variantRows = await db.sandbox.findMany({ where: { projectId, variantOfId: { in: rows.map((r) => r.id) } }, orderBy: { seed: "asc" } });
+  // Variants replaced by a rebuild (new query constants) are gone from disk and from the list.
+  const variantRows = await db.sandbox.findMany({
+    where: { projectId, variantOfId: { in: rows.map((r) => r.id) }, status: { not: "superseded" } },
+    orderBy: { seed: "asc" },
+  });
   const sum = (json: string) => Object.values(JSON.parse(json) as Record<string, number>).reduce((a, b) => a + b, 0);
   return rows.map((s) => {
     const rowCounts = JSON.parse(s.rowCounts) as Record<string, number>;
