@@ -7,8 +7,8 @@ import { newRowId } from "@/lib/db/ids";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { getProject } from "@/lib/projects/server/service";
 import { recordAudit } from "@/lib/audit/server/audit";
-import { COMPLEXITIES, type Complexity } from "@/lib/queries/complexity";
-import { listPairsInput } from "@/lib/review/server/service";
+import { pairFilterInput, type PairFilter } from "@/lib/review/filter";
+import { buildPairWhere, sqliteWhere } from "@/lib/review/server/filter";
 import { nextStateFor, type ReviewAction, type ReviewState } from "@/lib/review/states";
 
 // Bulk decisions act on every pair matching the review filter, not only the page on screen. The
@@ -21,10 +21,9 @@ import { nextStateFor, type ReviewAction, type ReviewState } from "@/lib/review/
 /** Rows per statement: 1,000 rows × 8 columns stays far below SQLite's 32,766 bound parameters. */
 const CHUNK = 1_000;
 
-export const bulkFilterInput = listPairsInput.pick({ state: true, q: true }).extend({
-  complexity: z.enum(COMPLEXITIES as [Complexity, ...Complexity[]]).optional(),
-});
-export type BulkFilter = z.infer<typeof bulkFilterInput>;
+export const bulkFilterInput = pairFilterInput;
+export type BulkFilter = PairFilter;
+export { buildPairWhere };
 
 export const bulkDecideInput = z.object({
   action: z.enum(["approve", "reject", "reopen"]),
@@ -65,37 +64,6 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     else groups.set(k, [item]);
   }
   return groups;
-}
-
-/** The same `where` as listPairs, plus the query's complexity. */
-export function buildPairWhere(projectId: string, filter: BulkFilter) {
-  return {
-    projectId,
-    ...(filter.state ? { reviewState: filter.state } : {}),
-    ...(filter.complexity ? { query: { complexity: filter.complexity } } : {}),
-    ...(filter.q ? { OR: [{ question: { contains: filter.q } }, { query: { sql: { contains: filter.q } } }] } : {}),
-  };
-}
-
-/** The same filter as SQL over `"Pair" p JOIN "Query" q` (SQLite: LIKE is case-insensitive for ASCII, as Prisma's contains is there). */
-function sqliteWhere(projectId: string, filter: BulkFilter): { sql: string; params: string[] } {
-  const parts = ["p.projectId = ?"];
-  const params = [projectId];
-  if (filter.state) {
-    parts.push("p.reviewState = ?");
-    params.push(filter.state);
-  }
-  if (filter.complexity) {
-    parts.push("q.complexity = ?");
-    params.push(filter.complexity);
-  }
-  if (filter.q) {
-    // Not escaped: Prisma's contains passes % and _ through as wildcards, and the count must agree with the list.
-    const pattern = `%${filter.q}%`;
-    parts.push("(p.question LIKE ? OR q.sql LIKE ?)");
-    params.push(pattern, pattern);
-  }
-  return { sql: parts.join(" AND "), params };
 }
 
 function countChanged(expected: number, actual: number): ConflictError {
@@ -199,15 +167,15 @@ function decisionEvents(targets: Candidate[], action: ReviewAction, batchId: str
 }
 
 /** How many pairs a filter matches: the number the user confirms before a bulk decision. */
-export async function countBulk(db: Db, projectId: string, filter: BulkFilter = {}): Promise<number> {
+export async function countBulk(db: Db, projectId: string, filter: BulkFilter = {}, userId?: string | null): Promise<number> {
   await getProject(db, projectId);
   const fast = getFastSqlite(db);
   if (fast) {
-    const where = sqliteWhere(projectId, filter);
+    const where = sqliteWhere(projectId, filter, userId);
     const row = prepared(fast, `SELECT COUNT(*) AS n FROM "Pair" p JOIN "Query" q ON q.id = p.queryId WHERE ${where.sql}`).get(...where.params) as { n: number };
     return row.n;
   }
-  return db.pair.count({ where: buildPairWhere(projectId, filter) });
+  return db.pair.count({ where: buildPairWhere(projectId, filter, userId) });
 }
 
 /**
@@ -234,7 +202,7 @@ export async function bulkDecide(db: Db, projectId: string, input: BulkDecideInp
   const fast = getFastSqlite(db);
   if (fast) {
     const decide = fast.transaction(() => {
-      const where = sqliteWhere(projectId, filter);
+      const where = sqliteWhere(projectId, filter, user);
       const matching = prepared(fast, `SELECT p.id, p.revision, p.reviewState, q.resultRowCount FROM "Pair" p JOIN "Query" q ON q.id = p.queryId WHERE ${where.sql}`).all(
         ...where.params,
       ) as Candidate[];
@@ -260,7 +228,7 @@ export async function bulkDecide(db: Db, projectId: string, input: BulkDecideInp
   const changed = await db.$transaction(
     async (tx) => {
       const rows = await tx.pair.findMany({
-        where: buildPairWhere(projectId, filter),
+        where: buildPairWhere(projectId, filter, user),
         select: { id: true, revision: true, reviewState: true, query: { select: { resultRowCount: true } } },
       });
       const matching = rows.map((r) => ({ id: r.id, revision: r.revision, reviewState: r.reviewState, resultRowCount: r.query.resultRowCount }));

@@ -6,6 +6,6 @@ import { bulkDecide, bulkDecideInput, bulkFilterInput, countBulk } from "@/lib/r
 
 export const runtime = "nodejs";
 
-export const GET = projectRoute("project.view", async ({ req, db, params }) => ({ count: await countBulk(db, params.projectId, parseSearchParams(req, bulkFilterInput)) }));
+export const GET = projectRoute("project.view", async ({ req, db, user, params }) => ({ count: await countBulk(db, params.projectId, parseSearchParams(req, bulkFilterInput), user.id) }));
 
 export const POST = projectRoute("pairs.review", async ({ req, db, user, params }) => bulkDecide(db, params.projectId, await parseJson(req, bulkDecideInput), user.id));
