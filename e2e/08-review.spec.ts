@@ -25,22 +25,31 @@ test("review pairs with the keyboard, bulk-approve a filtered set and undo it, t
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
 
-  // 20 decisions with the keyboard only: 12 approvals, 8 rejections.
+  // 20 decisions with the keyboard only: 12 approvals, 8 rejections (r, then a digit for the reason).
   for (let i = 0; i < 20; i++) {
-    await page.keyboard.press(i % 5 < 3 ? "a" : "r");
+    if (i % 5 < 3) await page.keyboard.press("a");
+    else {
+      await page.keyboard.press("r");
+      await expect(page.getByRole("menu", { name: "Reject because…" })).toBeVisible();
+      if (i === 3) await snap(page, "08a2-review-reject-reasons");
+      await page.keyboard.press(i % 2 ? "1" : "3");
+    }
     await expect(page.getByRole("main").getByRole("status")).toContainText(i % 5 < 3 ? "Approved" : "Rejected");
   }
   await expect(page.getByRole("tab", { name: /Approved/ })).toContainText("12");
   await expect(page.getByRole("tab", { name: /Rejected/ })).toContainText("8");
   await expect(pendingTab).toContainText(String(pendingBefore - 20));
   await snap(page, "08b-review-keyboard");
+  // Decided pairs stay in the list with their new state until it is refreshed.
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await expect(page.getByText(`${pendingBefore - 20} matching`)).toBeVisible();
 
   // Bulk: every pending pair whose question or SQL mentions airports.
   await page.getByLabel("Search pairs").fill("airports");
   await expect(page.getByRole("list", { name: "Pairs" }).getByRole("listitem").first()).toBeVisible();
   await page.getByRole("button", { name: "Approve all…" }).click();
   const confirm = page.getByRole("alertdialog", { name: "Confirm bulk decision" });
-  await expect(confirm).toContainText(/Approve \d+ pairs? matching “pending” and “airports”/);
+  await expect(confirm).toContainText(/Approve \d+ pairs? matching state pending, “airports”/);
   const count = Number(/Approve (\d+)/.exec((await confirm.textContent())!)![1]);
   expect(count).toBeGreaterThan(10);
   await snap(page, "08c-review-bulk-confirm");

@@ -12,13 +12,12 @@
 // Options (environment): BENCH_REVIEWERS (50), BENCH_DECISIONS (5000), BENCH_PAIRS_PER_REVIEWER (20),
 // BENCH_P99_GOAL_MS (250), BENCH_KEEP=1 keeps the temp dir for inspection, BENCH_SERVER_NODE_ARGS
 // are extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
-import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import net from "node:net";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { requireBuild, startNextServer, type NextServer } from "./bench-server";
 
 const root = path.resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
@@ -46,26 +45,7 @@ if (DECISIONS % REVIEWERS !== 0) {
 }
 const PER_REVIEWER = DECISIONS / REVIEWERS;
 
-// ---------- the production build ----------
-
-const buildId = path.join(root, ".next", "BUILD_ID");
-if (!existsSync(buildId)) {
-  console.error("No production build found (.next/BUILD_ID is missing). Build it first, then run the benchmark again:\n\n  npm run build && npm run bench:load\n");
-  process.exit(1);
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".") || entry.name === "generated") continue;
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(tsx?|css)$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-const sourcesNewer = ["app", "lib", "components"].some((d) => newestSource(path.join(root, d)) > statSync(buildId).mtimeMs);
-if (sourcesNewer) console.warn("warning: sources changed since the last build; the benchmark measures the old build. Run `npm run build` to measure the current code.\n");
+requireBuild(root, "bench:load");
 
 // ---------- a throwaway studio ----------
 
@@ -104,27 +84,12 @@ interface Reviewer {
   ok: number;
 }
 
-let server: ChildProcess | null = null;
-let serverOutput = "";
+let server: NextServer | null = null;
 
 async function stopServer(): Promise<void> {
-  const child = server;
+  const running = server;
   server = null;
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal); // the server runs in its own process group
-    } catch {
-      child.kill(signal);
-    }
-  };
-  signalGroup("SIGTERM");
-  const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
-  if (!killed) {
-    signalGroup("SIGKILL");
-    await exited;
-  }
+  await running?.stop();
 }
 
 function cleanup(): void {
@@ -137,17 +102,6 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
     void stopServer().finally(() => {
       cleanup();
       process.exit(130);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
     });
   });
 }
@@ -259,38 +213,12 @@ async function main(): Promise<boolean> {
   console.log(`setup: ${fmt(pairs.length)} pairs, ${REVIEWERS} reviewer accounts in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 
   // ---------- the server ----------
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  server = spawn(process.execPath, [...nodeArgs, require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, SANDPIPER_DATA_DIR: dataDir, SANDPIPER_LOG: "silent", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const keep = (d: Buffer) => {
-    serverOutput = (serverOutput + d.toString()).slice(-8_000);
-  };
-  server.stdout?.on("data", keep);
-  server.stderr?.on("data", keep);
-  const exitedEarly = new Promise<never>((_, reject) => server!.once("exit", (code) => reject(new Error(`The server exited (code ${code}) before it was ready:\n${serverOutput}`))));
-  exitedEarly.catch(() => {});
-
+  server = await startNextServer(root, { DATABASE_URL: databaseUrl, SANDPIPER_DATA_DIR: dataDir, SANDPIPER_LOG: "silent" }, nodeArgs);
+  const baseUrl = server.baseUrl;
   const auth = (r: Reviewer) => ({ authorization: `Bearer ${r.token}`, "content-type": "application/json" });
   const t1 = performance.now();
-  const ready = (async () => {
-    for (;;) {
-      try {
-        const res = await fetch(`${baseUrl}/api/projects`, { headers: auth(reviewers[0]) });
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (performance.now() - t1 > 60_000) throw new Error(`The server did not answer within 60 s:\n${serverOutput}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  await Promise.race([ready, exitedEarly]);
+  await server.ready("/api/projects", auth(reviewers[0]));
   console.log(`server: next start on ${baseUrl}, ready in ${fmt((performance.now() - t1) / 1000, 1)} s`);
 
   // Warm-up: each reviewer sends one decision with a revision that cannot match (409, nothing

@@ -39,6 +39,10 @@ beforeAll(async () => {
   for (const p of pairs) if (p.query.resultRowCount) await decidePair(t.db, ids.projectId, p.id, { action: "approve", revision: p.revision });
   ids.pairId = pairs[0].id;
   ids.queryId = pairs[0].queryId;
+  // The blind second-review view opens only for the pair's second reviewer; having judged it, they
+  // may open the pair's own views too (the first review is hidden from them until then).
+  await t.db.pair.update({ where: { id: ids.pairId }, data: { secondReviewerId: admin.id } });
+  await t.db.secondReview.create({ data: { pairId: ids.pairId, projectId: ids.projectId, reviewerId: admin.id, decision: "approve", sql: pairs[0].query.sql, shownSql: pairs[0].query.sql } });
   const version = await freezeDatasetVersion(t.db, ids.projectId, { testFraction: 0.2, seed: 5 });
   await signOffDatasetVersion(t.db, ids.projectId, version.id);
   ids.versionId = version.id;

@@ -420,6 +420,15 @@ function makeValueEquals(s: CompareSettings): ValueEquals {
   return eq;
 }
 
+/**
+ * Value equality as compareResults applies it (numeric tolerance, NULL handling), for other views
+ * of two results, such as the review's row-by-row diff, so they never disagree with the verdict.
+ */
+export function valueEquality(settings: Partial<CompareSettings> = {}): (a: JsonValue, b: JsonValue) => boolean {
+  const s = { ...DEFAULT_COMPARE_SETTINGS, ...settings };
+  return (a, b) => valuesEqual(a, b, s);
+}
+
 function valuesEqual(a: JsonValue, b: JsonValue, s: CompareSettings): boolean {
   if (a === null || b === null) return a === null && b === null && s.nullEqualsNull;
   if (typeof a === "number" && typeof b === "number") {
@@ -467,7 +476,7 @@ function typeRank(v: JsonValue): number {
 }
 
 /** A total order over JSON values: NULL < booleans < numbers < strings < arrays/objects. */
-function compareValues(a: JsonValue, b: JsonValue): number {
+export function compareValues(a: JsonValue, b: JsonValue): number {
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra - rb;

@@ -23,6 +23,23 @@ export type LintCode =
   | "float_result"
   | "schema_drift";
 
+/** Every lint code, most common first (filters and menus list them in this order). */
+export const LINT_CODES: readonly LintCode[] = [
+  "empty_result",
+  "ties_at_limit",
+  "order_by_missing_tiebreak",
+  "unordered_limit",
+  "limit_without_order",
+  "question_implies_order",
+  "nulls_order_unspecified",
+  "nondeterministic_function",
+  "single_null",
+  "huge_result",
+  "float_result",
+  "select_star",
+  "schema_drift",
+];
+
 export type LintSeverity = "error" | "warning" | "info";
 
 /** A mechanical rewrite that removes the flag: the whole query, edited in place. */

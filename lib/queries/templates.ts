@@ -12,6 +12,7 @@ import { aggregationBuilders } from "@/lib/queries/builders/aggregation";
 import { joinBuilders } from "@/lib/queries/builders/joins";
 import { nestedBuilders } from "@/lib/queries/builders/nested";
 import { analyticsBuilders } from "@/lib/queries/builders/analytics";
+import { applyVocabulary, type Vocabulary } from "@/lib/questions/glossary";
 
 export type { QuestionSeed } from "@/lib/questions/seed";
 export type { QueryShape } from "@/lib/queries/shapes";
@@ -34,6 +35,8 @@ export interface GenerateTemplateOptions {
   shapes?: readonly QueryShape[];
   /** Most drafts of any one shape. */
   perShape?: number;
+  /** Glossary terms ("table", "table.column" → term) the question seeds use instead of schema words. */
+  vocabulary?: Vocabulary;
 }
 
 /** Shapes in an order that visits every family before any family's second shape, so a small `max` stays varied. */
@@ -81,5 +84,6 @@ export function generateTemplateQueries(model: SchemaModel, samples: ValueSample
     }
     if (!added) break;
   }
-  return out;
+  const vocabulary = opts.vocabulary;
+  return vocabulary?.size ? out.map((d) => ({ ...d, question: applyVocabulary(d.question, model, d.sql, vocabulary) })) : out;
 }

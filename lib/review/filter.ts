@@ -5,12 +5,13 @@ import { COMPLEXITIES, type Complexity } from "@/lib/queries/complexity";
 import { REVIEW_STATES } from "@/lib/review/states";
 import { PAIR_FLAGS } from "@/lib/review/flags";
 
-export const PAIR_SORTS = ["created", "-created", "updated", "-updated", "complexity", "-complexity", "rows", "-rows", "question"] as const;
+export const PAIR_SORTS = ["created", "-created", "-updated", "rows", "-rows", "question", "shape"] as const;
 export type PairSort = (typeof PAIR_SORTS)[number];
 
 export const ROUND_TRIP_STATUSES = ["consistent", "ambiguous", "failed"] as const;
 
-const flagBool = z.preprocess((v) => (v === "true" || v === "1" || v === true ? true : v === "false" || v === "0" || v === false ? false : undefined), z.boolean().optional());
+/** A yes/no filter that also reads "true"/"false"/"1"/"0" from a query string. */
+const flagBool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]).optional();
 
 export const pairFilterInput = z.object({
   state: z.enum(REVIEW_STATES).optional(),

@@ -7,6 +7,8 @@ import { LLM_QUERIES_JOB, runLlmQueriesJob } from "@/lib/queries/server/llm-gene
 import { runImportJob } from "@/lib/queries/server/import";
 import { QUERIES_IMPORT_JOB } from "@/lib/queries/jobs";
 import { QUESTIONS_JOB, runQuestionsJob } from "@/lib/questions/server/service";
+import { LLM_QUESTIONS_JOB, runLlmQuestionsJob } from "@/lib/questions/server/llm";
+import { ROUND_TRIP_JOB, runRoundTripJob } from "@/lib/questions/server/round-trip";
 import { EVAL_JOB, runEvalJob } from "@/lib/evaluation/server/service";
 
 // Job type → service. Handlers hold no logic of their own.
@@ -18,6 +20,8 @@ export function getJobHandlers(db: Db): Record<string, JobHandler> {
     [LLM_QUERIES_JOB]: (ctx) => runLlmQueriesJob(db, ctx as JobContext<never>),
     [QUERIES_IMPORT_JOB]: (ctx) => runImportJob(db, ctx as JobContext<never>),
     [QUESTIONS_JOB]: (ctx) => runQuestionsJob(db, ctx as JobContext<never>),
+    [LLM_QUESTIONS_JOB]: (ctx) => runLlmQuestionsJob(db, ctx as JobContext<never>),
+    [ROUND_TRIP_JOB]: (ctx) => runRoundTripJob(db, ctx as JobContext<never>),
     [EVAL_JOB]: (ctx) => runEvalJob(db, ctx as JobContext<never>),
   };
 }
@@ -29,5 +33,7 @@ export const JOB_LABELS: Record<string, string> = {
   [LLM_QUERIES_JOB]: "Generate queries with a model",
   [QUERIES_IMPORT_JOB]: "Import a query log",
   [QUESTIONS_JOB]: "Write questions",
+  [LLM_QUESTIONS_JOB]: "Write questions with a model",
+  [ROUND_TRIP_JOB]: "Round-trip check of questions",
   [EVAL_JOB]: "Evaluate a model",
 };

@@ -13,7 +13,7 @@ import { analyzeSql } from "@/lib/queries/server/analyze";
 import { sampleValues } from "@/lib/queries/server/service";
 import { QUERY_SHAPES, SHAPE_FAMILIES, type QueryShape } from "@/lib/queries/shapes";
 import { generateTemplateQueries, type QueryDraft } from "@/lib/queries/templates";
-import { QUESTION_STYLES, writeQuestion } from "@/lib/questions/templates";
+import { TEMPLATE_STYLES, writeQuestion } from "@/lib/questions/templates";
 import { toEffectiveSchema, type SchemaModel } from "@/lib/schema/model";
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
 import { parsePostgresDdl } from "@/lib/schema/server/parse-ddl-postgres";
@@ -223,7 +223,7 @@ for (const run of runs) {
 
     it("phrases every query in every style, stating its literals", () => {
       for (const [i, o] of outcomes.entries()) {
-        for (const style of QUESTION_STYLES) {
+        for (const style of TEMPLATE_STYLES) {
           const question = writeQuestion(o.draft.question, style, i);
           expect(question, o.draft.sql).not.toMatch(/undefined|NaN|\[object/);
           for (const literal of o.draft.question.literals) expect(question, `${o.draft.sql}\n${question}`).toContain(literal);

@@ -163,6 +163,7 @@ export const analyticsPhrasings = {
       colloquial: [`Per ${gc}, how many ${matching} are there? Show 0 where there are none.`],
       imperative: [`Give every ${gc} of the ${s.entity} with its number of ${matching}, 0 if none.`],
       concise: [`Per ${gc}: number of ${matching}, zeros included.`],
+      descriptive: [`I am looking for the number of ${matching} in each ${gc}, with 0 for ${plural(gc)} that have none.`],
     };
   },
 

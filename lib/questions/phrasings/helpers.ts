@@ -3,8 +3,11 @@ import type { QueryShape } from "@/lib/queries/shapes";
 import { pluralize, singularize } from "@/lib/questions/naming";
 import type { AggregateName, QuestionCondition, QuestionSeed, SlotValue } from "@/lib/questions/seed";
 
-export type QuestionStyle = "formal" | "colloquial" | "imperative" | "concise";
-export type Variants = Record<QuestionStyle, string[]>;
+import type { TemplateStyle } from "@/lib/questions/styles";
+
+/** Styles every phrasing writes by hand; interrogative and descriptive follow from them (see templates.ts) unless given. */
+export type BaseStyle = "formal" | "colloquial" | "imperative" | "concise";
+export type Variants = Record<BaseStyle, string[]> & Partial<Record<Exclude<TemplateStyle, BaseStyle>, string[]>>;
 export type Phrasing = (s: QuestionSeed) => Variants;
 
 export { pluralize, singularize };

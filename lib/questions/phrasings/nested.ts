@@ -169,6 +169,7 @@ export const nestedPhrasings = {
       colloquial: [`Take the ${s.entity} ${cond}: what's each one's ${label}, and ${counted}?`],
       imperative: [`List every ${one} ${cond} with its ${label} and ${counted} (zero if none).`],
       concise: [`${capitalize(label)} and ${counted}, for each ${one} ${cond}.`],
+      descriptive: [`I am looking for every ${one} ${cond}, with its ${label} and ${counted}.`],
     };
   },
 

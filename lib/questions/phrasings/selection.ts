@@ -34,6 +34,7 @@ export const selectionPhrasings = {
       colloquial: [`How many of the ${s.entity} have ${column} ${cmp} ${v(s.value)}?`],
       imperative: [`Count the ${s.entity} whose ${column} is ${cmp} ${v(s.value)}.`],
       concise: [`Number of ${s.entity} with ${column} ${sym} ${v(s.value)}.`],
+      descriptive: [`I am looking for the number of ${s.entity} with ${column} ${cmp} ${v(s.value)}.`],
     };
   },
 

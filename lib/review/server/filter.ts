@@ -75,3 +75,12 @@ export function sqliteWhere(projectId: string, filter: PairFilter, userId?: stri
   if (filter.roundTrip) add("p.roundTripStatus = ?", filter.roundTrip);
   return { sql: parts.join(" AND "), params };
 }
+
+/**
+ * Pairs a user may see in the review list: all but those they are the blind second reviewer of and
+ * have not judged yet (the first review, its edits and comments stay hidden from them until then).
+ */
+export function notBlindTo(userId: string | null | undefined): Prisma.PairWhereInput {
+  if (!userId) return {};
+  return { OR: [{ secondReviewerId: null }, { secondReviewerId: { not: userId } }, { secondReviews: { some: { reviewerId: userId } } }] };
+}

@@ -16,6 +16,7 @@ const STAGES = [
 ] as const;
 
 const SETTINGS: { key: string; label: string; path: string; permission: Permission }[] = [
+  { key: "review-progress", label: "Team progress", path: "/review/progress", permission: "project.view" },
   { key: "members", label: "Members", path: "/members", permission: "project.view" },
   { key: "audit", label: "Audit trail", path: "/audit", permission: "audit.view" },
 ];
@@ -27,7 +28,8 @@ export function StageNav({ projectId, stages, permissions }: { projectId: string
     <nav aria-label="Pipeline stages" className="space-y-0.5">
       {STAGES.map((s) => {
         const href = base + s.path;
-        const active = s.path === "" ? pathname === base : pathname.startsWith(href);
+        // A settings page under a stage's path (the review's team progress) highlights itself, not the stage.
+        const active = s.path === "" ? pathname === base : pathname.startsWith(href) && !SETTINGS.some((x) => pathname.startsWith(base + x.path));
         const info = stages[s.key];
         return (
           <Link key={s.key} href={href} aria-current={active ? "page" : undefined} className={cn("block rounded-md px-2 py-1.5 text-sm", active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100")}>

@@ -7,6 +7,7 @@ import { buttonClass, inputClass } from "@/components/ui/button";
 import { CoverageMatrix } from "./coverage-matrix";
 import { ImportLog } from "./import-log";
 import { LlmGenerateForm } from "./llm-generate-form";
+import { QuestionsForm } from "./questions-form";
 import { listEndpoints } from "@/lib/evaluation/server/service";
 import { findActiveJob } from "@/lib/jobs/server/queue";
 import { requireProjectPage } from "@/lib/auth/server/page";
@@ -47,7 +48,7 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
   const [sandboxJob, unsupported, endpoints] = await Promise.all([
     findActiveJob(db, `sandbox:${projectId}`),
     getUnsupportedShapes(db, projectId),
-    canImport ? listEndpoints(db, projectId) : Promise.resolve([]),
+    allowed ? listEndpoints(db, projectId) : Promise.resolve([]),
   ]);
   const missingShapes = coverage.shapes.filter((s) => s.total === 0 && s.shape in SHAPE_FAMILIES && !unsupported.includes(s.shape)).map((s) => s.shape);
   const pageLink = (skip: number) => {
@@ -72,14 +73,6 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
               activeJob={queriesJob}
               disabled={!project.activeSandboxId}
               disabledReason="Generate a sandbox first."
-            />
-            <JobButton
-              endpoint={`/api/projects/${projectId}/questions`}
-              label="Write questions"
-              variant="secondary"
-              activeJob={questionsJob}
-              disabled={executed === 0}
-              disabledReason={executed === 0 ? "Needs executed queries." : undefined}
             />
           </div>
         }
@@ -138,6 +131,16 @@ export default async function QueriesPage({ params, searchParams }: { params: Pr
           <Card title="Coverage" description="Queries per shape and table. Hover a shape for its definition; click it to list its queries.">
             <CoverageMatrix projectId={projectId} coverage={coverage} canGenerate={allowed} activeJob={queriesJob} unsupported={unsupported} />
           </Card>
+          {allowed && (
+            <Card title="Questions" description="Write the questions of the pairs: from templates in the styles you pick, or by a model of the project, checked by a round trip.">
+              <QuestionsForm
+                projectId={projectId}
+                endpoints={endpoints.filter((e) => e.kind === "openai_compatible").map((e) => ({ id: e.id, name: e.name, model: e.model }))}
+                executed={executed}
+                activeJob={questionsJob}
+              />
+            </Card>
+          )}
           {canImport && (
             <Card title="Queries written by a model" description="Optional: a model writes queries of the shapes you pick, with their questions; each is checked against the schema, executed and linted before it is kept.">
               <LlmGenerateForm

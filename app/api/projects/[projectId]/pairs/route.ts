@@ -1,8 +1,8 @@
-// GET /api/projects/:projectId/pairs — list question/SQL pairs (filter by state, search text)
+// GET /api/projects/:projectId/pairs — one window of the pairs matching a filter, sorted, with the total
 import { projectRoute } from "@/lib/auth/server/route";
 import { parseSearchParams } from "@/lib/http";
 import { listPairs, listPairsInput } from "@/lib/review/server/service";
 
 export const runtime = "nodejs";
 
-export const GET = projectRoute("project.view", async ({ req, db, params }) => listPairs(db, params.projectId, parseSearchParams(req, listPairsInput)));
+export const GET = projectRoute("project.view", async ({ req, db, user, params }) => listPairs(db, params.projectId, parseSearchParams(req, listPairsInput), user.id));

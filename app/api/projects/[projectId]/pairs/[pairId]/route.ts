@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 
 type Params = { projectId: string; pairId: string };
 
-export const GET = projectRoute<Params>("project.view", async ({ db, params }) => getPairDetail(db, params.projectId, params.pairId));
+export const GET = projectRoute<Params>("project.view", async ({ db, user, params }) => getPairDetail(db, params.projectId, params.pairId, user.id));
 
 export const PATCH = projectRoute<Params>("pairs.review", async ({ req, db, user, params }) =>
   editPair(db, params.projectId, params.pairId, await parseJson(req, editPairInput), user.id),
