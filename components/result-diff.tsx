@@ -214,7 +214,7 @@ export function ResultDiff({ stored, edited, orderMatters, editedTruncated = fal
   return (
     <div className={cn("space-y-2", className)} role="group" aria-label="Stored result compared with yours">
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <p className={cn("rounded-md px-2 py-1 text-sm", diff.same ? "bg-emerald-50 text-emerald-800" : "bg-amber-50 text-amber-900")} role="status">
+        <p className={cn("rounded-md px-2 py-1 text-sm", diff.same ? "bg-emerald-50 text-emerald-800" : "bg-amber-50 text-amber-900")} aria-live="polite">
           <Sentence text={diff.summary} />
           {diff.orderMatters && <span className="ml-1 text-xs text-slate-500">(the stored query orders its rows, so positions count)</span>}
         </p>

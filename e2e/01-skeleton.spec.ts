@@ -85,7 +85,8 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
     await expect(page.getByRole("main").getByRole("status")).toContainText("Approved");
   }
   await page.keyboard.press("r");
-  await expect(page.getByRole("main").getByRole("status")).toContainText("Rejected");
+  await page.keyboard.press("1");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Rejected (SQL is wrong)");
   await page.getByRole("tab", { name: /Approved/ }).click();
   await expect(page.getByRole("list", { name: "Pairs" }).getByRole("button")).toHaveCount(12);
   await snap(page, "06-review-approved");

@@ -55,7 +55,10 @@ async function setup(): Promise<string> {
   await applyMigrations(databaseUrl);
   const db = getDb();
   const { projectId } = await ensureDemoProject(db);
-  await db.pair.updateMany({ where: { projectId }, data: { reviewState: "pending" } });
+  // Everything pending and unassigned (the demo gives the lead a blind second review, which hides
+  // those pairs from the lead's list).
+  await db.secondReview.deleteMany({ where: { projectId } });
+  await db.pair.updateMany({ where: { projectId }, data: { reviewState: "pending", assigneeId: null, secondReviewerId: null } });
   const base = await db.pair.findMany({ where: { projectId, query: { result: { not: null } } }, orderBy: { createdAt: "asc" } });
   const unlabelled = await db.pair.deleteMany({ where: { projectId, query: { result: null } } });
   if (base.length === 0) throw new Error("The demo project has no pair with an executed query.");
@@ -71,36 +74,38 @@ async function setup(): Promise<string> {
   return projectId;
 }
 
-/** In the page: press a key, wait for the frame showing a different pair; repeat. Returns ms per step. */
+/**
+ * In the page: press a key, wait for the frame showing a different pair; repeat. Returns ms per
+ * step. Plain JavaScript in a string, so the page runs exactly this (no compiler helpers).
+ */
+const STEP_SCRIPT = `async ({ key, steps, pauseMs }) => {
+  const current = () => document.querySelector("[data-pair]")?.getAttribute("data-pair") ?? null;
+  const out = [];
+  for (let i = 0; i < steps; i++) {
+    await new Promise((r) => setTimeout(r, pauseMs));
+    const before = current();
+    const t0 = performance.now();
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+    await new Promise((resolve, reject) => {
+      const give = setTimeout(() => reject(new Error("The next pair did not show within 10 s (step " + (i + 1) + ").")), 10000);
+      const check = () => {
+        const now = current();
+        if (now && now !== before) {
+          clearTimeout(give);
+          resolve();
+        } else requestAnimationFrame(check);
+      };
+      check();
+    });
+    // The frame that paints it.
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    out.push(performance.now() - t0);
+  }
+  return out;
+}`;
+
 async function timeSteps(page: Page, key: string, steps: number, pauseMs: number): Promise<number[]> {
-  return page.evaluate(
-    async ({ key, steps, pauseMs }) => {
-      const current = () => document.querySelector("[data-pair]")?.getAttribute("data-pair") ?? null;
-      const out: number[] = [];
-      for (let i = 0; i < steps; i++) {
-        await new Promise((r) => setTimeout(r, pauseMs));
-        const before = current();
-        const t0 = performance.now();
-        document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
-        await new Promise<void>((resolve, reject) => {
-          const give = setTimeout(() => reject(new Error(`The next pair did not show within 10 s (step ${i + 1}).`)), 10_000);
-          const check = () => {
-            const now = current();
-            if (now && now !== before) {
-              clearTimeout(give);
-              resolve();
-            } else requestAnimationFrame(check);
-          };
-          check();
-        });
-        // The frame that paints it.
-        await new Promise((r) => requestAnimationFrame(() => r(null)));
-        out.push(performance.now() - t0);
-      }
-      return out;
-    },
-    { key, steps, pauseMs },
-  );
+  return (await page.evaluate(`(${STEP_SCRIPT})(${JSON.stringify({ key, steps, pauseMs })})`)) as number[];
 }
 
 let server: NextServer | null = null;
@@ -140,7 +145,10 @@ async function main(): Promise<boolean> {
     console.log(`approve and next (a): median ${fmt(median(approve), 1)} ms, p90 ${fmt(percentile(approve, 90), 1)} ms, worst ${fmt(Math.max(...approve), 1)} ms`);
     console.log(`next pair, back to back (no pause): median ${fmt(median(burst), 1)} ms, p90 ${fmt(percentile(burst, 90), 1)} ms`);
 
-    // 3. Bulk approve of every pending pair (the filter: state pending), from the confirm click to the notice.
+    // 3. Bulk approve of every pending pair (the filter: state pending), from the confirm click to the
+    // notice. The pairs approved by the steps above are put back to pending first: all 10,000 change.
+    await getDb().pair.updateMany({ where: { projectId }, data: { reviewState: "pending" } });
+    await disconnectDb();
     await page.goto(reviewUrl);
     await page.locator("[data-pair-id]").first().waitFor();
     await page.getByRole("button", { name: "Approve all…" }).click();
@@ -167,7 +175,7 @@ async function main(): Promise<boolean> {
     ];
     console.log("");
     for (const [name, value, goal] of rows) console.log(`${name.padEnd(14)} ${fmt(value, 1).padStart(8)} ms   goal ≤ ${fmt(goal)} ms   ratio ${fmt(value / goal, 2)}×   ${value <= goal ? "PASS" : "FAIL"}`);
-    const ok = rows.every(([, v, g]) => v <= g) && approved >= PAIRS - STEPS;
+    const ok = rows.every(([, v, g]) => v <= g) && approved === PAIRS;
     console.log(`approved in the database after the bulk: ${fmt(approved)} of ${fmt(PAIRS)}`);
     console.log(ok ? "PASS" : "FAIL");
     return ok;

@@ -36,6 +36,9 @@ describe("ratePerHour and hoursLeft", () => {
 
   it("has no rate without active time", () => {
     expect(ratePerHour(5, 0)).toBeNull();
+    // A few decisions within seconds give no rate rather than thousands an hour.
+    expect(ratePerHour(4, 10_000)).toBeNull();
+    expect(ratePerHour(5, 5 * MIN)).toBe(60);
   });
 
   it("estimates the hours left at the rate", () => {

@@ -22,9 +22,15 @@ export function activeTimeMs(times: readonly number[], capMs = ACTIVE_GAP_CAP_MS
   return total;
 }
 
-/** Items per hour of active time; null without active time (nothing to divide by). */
+/**
+ * Below this much active time a rate says more about chance than about pace (four decisions in ten
+ * seconds are not 1,440 an hour), so none is given.
+ */
+export const MIN_ACTIVE_FOR_RATE_MS = 5 * 60_000;
+
+/** Items per hour of active time; null with less than MIN_ACTIVE_FOR_RATE_MS of it. */
 export function ratePerHour(count: number, activeMs: number): number | null {
-  if (activeMs <= 0) return null;
+  if (activeMs < MIN_ACTIVE_FOR_RATE_MS) return null;
   return count / (activeMs / HOUR_MS);
 }
 

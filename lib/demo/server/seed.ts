@@ -8,6 +8,7 @@ import { requestSandboxGeneration } from "@/lib/sandbox/server/service";
 import { requestQueryGeneration } from "@/lib/queries/server/service";
 import { requestQuestionGeneration } from "@/lib/questions/server/service";
 import { decidePair } from "@/lib/review/server/service";
+import { submitSecondReview } from "@/lib/review/server/second-review";
 import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
 import { ensureBaselineEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
 import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
@@ -61,6 +62,23 @@ export async function ensureDemoProject(db: Db, log: (line: string) => void = ()
         await decidePair(db, projectId, p.id, { action: p.query.resultRowCount ? "approve" : "reject", revision: p.revision }, analystId);
       }
       log("review: first pass done");
+    }
+    if (!(await db.secondReview.count({ where: { projectId } }))) {
+      // A blind second review by the data lead of 30 of the analyst's decisions: 24 judged (three of
+      // them differently), 6 left in the lead's queue, so progress and agreement have something to show.
+      const decided = await db.pair.findMany({
+        where: { projectId, reviewState: { not: "pending" }, secondReviewerId: null },
+        orderBy: { createdAt: "asc" },
+        take: 30,
+        select: { id: true, reviewState: true },
+      });
+      await db.pair.updateMany({ where: { id: { in: decided.map((p) => p.id) } }, data: { assigneeId: analystId, secondReviewerId: leadId } });
+      for (const [i, p] of decided.slice(0, 24).entries()) {
+        const agrees = i % 8 !== 3;
+        const approve = (p.reviewState === "approved") === agrees;
+        await submitSecondReview(db, projectId, p.id, leadId, approve ? { decision: "approve" } : { decision: "reject", reason: "ambiguous_question" });
+      }
+      log("review: blind second review of 24 pairs by the data lead");
     }
     let version = await db.datasetVersion.findFirst({ where: { projectId }, orderBy: { version: "asc" } });
     if (!version) {

@@ -47,7 +47,12 @@ export function FilterBar({
   tables,
   onChange,
   onSort,
+  text,
+  onText,
 }: {
+  /** The search box's text: applied to the filter after a pause, or at once by a bulk action. */
+  text: string;
+  onText: (text: string) => void;
   filter: PairFilter;
   sort: PairSort;
   counts: PairListPage["counts"];
@@ -57,7 +62,6 @@ export function FilterBar({
   onChange: (filter: PairFilter) => void;
   onSort: (sort: PairSort) => void;
 }) {
-  const [text, setText] = useState(filter.q ?? "");
   const [open, setOpen] = useState(activeFilterCount(filter) > 0);
 
   // Search as you type, without a request per key press.
@@ -108,7 +112,7 @@ export function FilterBar({
       </div>
       <div className="space-y-2 px-2 pb-2">
         <div className="flex gap-1.5">
-          <input aria-label="Search pairs" className={cn(inputClass, "py-1")} placeholder="Search questions and SQL…" value={text} onChange={(e) => setText(e.target.value)} />
+          <input aria-label="Search pairs" className={cn(inputClass, "py-1")} placeholder="Search questions and SQL…" value={text} onChange={(e) => onText(e.target.value)} />
           <button
             type="button"
             className={cn("shrink-0 rounded-md border px-2 text-xs font-medium", open || finer ? "border-brand-300 bg-brand-50 text-brand-700" : "border-slate-300 text-slate-600 hover:bg-slate-50")}

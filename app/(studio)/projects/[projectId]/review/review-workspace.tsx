@@ -109,6 +109,7 @@ function FirstReview({
   const router = useRouter();
   const [filter, setFilter] = useState<PairFilter>(initialFilter);
   const [sort, setSort] = useState<PairSort>("created");
+  const [searchText, setSearchText] = useState(initialFilter.q ?? "");
   const initialKey = useMemo(() => JSON.stringify([initialFilter, "created"]), [initialFilter]);
   const list = usePairWindow(projectId, filter, sort, { key: initialKey, page: initial });
   const [selectedId, setSelectedId] = useState<string | null>(initialPairId ?? initial.pairs[0]?.id ?? null);
@@ -231,11 +232,21 @@ function FirstReview({
     [detail.data, selectedId, canReview, queryClient, list, move, projectId, fetchDetail, scheduleRefresh],
   );
 
+  /** The filter with the search box's text as typed, even if the pause before applying it has not passed yet. */
+  function currentFilter(): PairFilter {
+    const q = searchText.trim() || undefined;
+    if ((filter.q ?? undefined) === q) return filter;
+    const next = cleanFilter({ ...filter, q });
+    setFilter(next);
+    return next;
+  }
+
   // Bulk decisions apply to every pair matching the filter, not only the ones in view.
   async function askBulk(action: "approve" | "reject") {
     setNotice(null);
+    const effective = currentFilter();
     try {
-      const { count } = await apiFetch<{ count: number }>(`/api/projects/${projectId}/pairs/bulk?${filterToParams(filter).toString()}`);
+      const { count } = await apiFetch<{ count: number }>(`/api/projects/${projectId}/pairs/bulk?${filterToParams(effective).toString()}`);
       if (count === 0) setNotice({ tone: "error", text: "No pair matches this filter." });
       else setConfirming({ action, count });
     } catch (error) {
@@ -333,7 +344,7 @@ function FirstReview({
   return (
     <div className="grid gap-4 lg:grid-cols-[380px_minmax(0,1fr)]">
       <div className="flex min-h-0 flex-col rounded-lg border border-slate-200 bg-white shadow-sm">
-        <FilterBar filter={filter} sort={sort} counts={list.counts} total={list.total} members={members} tables={tables} onChange={onFilter} onSort={setSort} />
+        <FilterBar text={searchText} onText={setSearchText} filter={filter} sort={sort} counts={list.counts} total={list.total} members={members} tables={tables} onChange={onFilter} onSort={setSort} />
         <div className="space-y-2 border-b border-slate-100 p-2">
           <div className="flex flex-wrap items-center gap-1.5 text-xs">
             {canReview && (
@@ -348,7 +359,11 @@ function FirstReview({
               </>
             )}
             {canAssign && (
-              <button type="button" className={buttonClass("secondary", "px-2 py-1 text-xs")} onClick={() => setAssigning(true)}>
+              <button type="button" className={buttonClass("secondary", "px-2 py-1 text-xs")} onClick={() => {
+                  currentFilter();
+                  setAssigning(true);
+                }}
+              >
                 Assign…
               </button>
             )}

@@ -97,8 +97,8 @@ export default async function ReviewProgressPage({ params }: { params: Promise<{
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
             <Stat label="Reviewed" value={`${percentOf(p.reviewed, p.pairs).toFixed(0)}%`} hint={`${number(p.reviewed)} of ${number(p.pairs)} pairs`} />
             <Stat label="Remaining" value={number(p.remaining)} hint={`${number(p.assigned)} pairs assigned to someone`} />
-            <Stat label="Pace" value={`${rate(p.ratePerHour)}/h`} hint={`${number(p.decisionsLastHour)} decisions in the last hour, ${number(p.decisionsLast24h)} in 24 h`} />
-            <Stat label="Time left" value={duration(p.hoursLeft)} hint={p.ratePerHour === null ? "No pace yet: make a few decisions first" : `at this pace, over ${activeTime(p.activeMinutes)} active so far`} />
+            <Stat label="Pace" value={p.ratePerHour === null ? "–" : `${rate(p.ratePerHour)}/h`} hint={`${number(p.decisionsLastHour)} decisions in the last hour, ${number(p.decisionsLast24h)} in 24 h`} />
+            <Stat label="Time left" value={duration(p.hoursLeft)} hint={p.ratePerHour === null ? "No pace yet: it shows after 5 minutes of reviewing" : `at this pace, over ${activeTime(p.activeMinutes)} active so far`} />
           </div>
 
           <Card title="Pairs by state">
