@@ -97,7 +97,7 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await expect(page.getByRole("heading", { name: /v1 · First batch/ })).toBeVisible();
   await page.getByRole("button", { name: "Sign off this version" }).click();
   const downloadPromise = page.waitForEvent("download");
-  await page.getByRole("link", { name: "Download Fireworks RFT (JSONL)" }).click();
+  await page.getByRole("button", { name: "Download Fireworks RFT Train" }).click();
   const download = await downloadPromise;
   const lines = readFileSync(await download.path(), "utf8").trim().split("\n");
   const first = JSON.parse(lines[0]);

@@ -9,6 +9,7 @@ import { PERMISSIONS, type Permission, type Role } from "@/lib/auth/policy";
 import type { RouteAccess } from "@/lib/auth/server/route";
 import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion } from "@/lib/datasets/server/service";
+import { runScan } from "@/lib/datasets/server/scan";
 import { ensureBaselineEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
 import { createApiToken, createInvitation } from "@/lib/auth/server/users";
 
@@ -27,8 +28,19 @@ const RULES: Record<string, string> = {
   "GET /api/projects/[projectId]/audit": "project:audit.view",
   "GET /api/projects/[projectId]/datasets": "project:project.view",
   "POST /api/projects/[projectId]/datasets": "project:datasets.manage",
+  "GET /api/projects/[projectId]/datasets/[versionId]/alignment": "project:project.view",
   "GET /api/projects/[projectId]/datasets/[versionId]/export": "project:datasets.manage",
+  "GET /api/projects/[projectId]/datasets/[versionId]/export/options": "project:project.view",
   "POST /api/projects/[projectId]/datasets/[versionId]/sign-off": "project:datasets.manage",
+  "GET /api/projects/[projectId]/datasets/[versionId]/findings": "project:project.view",
+  "POST /api/projects/[projectId]/datasets/[versionId]/findings/scan": "project:pairs.review",
+  "POST /api/projects/[projectId]/datasets/[versionId]/findings/[findingId]": "project:pairs.review",
+  "GET /api/projects/[projectId]/datasets/[versionId]": "project:project.view",
+  "POST /api/projects/[projectId]/datasets/[versionId]/submit": "project:pairs.review",
+  "POST /api/projects/[projectId]/datasets/[versionId]/approve": "project:datasets.manage",
+  "POST /api/projects/[projectId]/datasets/[versionId]/request-changes": "project:datasets.manage",
+  "POST /api/projects/[projectId]/datasets/[versionId]/comment": "project:pairs.review",
+  "GET /api/projects/[projectId]/datasets/compare": "project:project.view",
   "GET /api/projects/[projectId]/drift": "project:project.view",
   "GET /api/projects/[projectId]/endpoints": "project:project.view",
   "POST /api/projects/[projectId]/endpoints": "project:evaluations.run",
@@ -114,6 +126,8 @@ beforeAll(async () => {
   ids.queryId = pairs[0].queryId;
   const version = await freezeDatasetVersion(t.db, projectId, { testFraction: 0.2, seed: 3 });
   ids.versionId = version.id;
+  await runScan(t.db, projectId, version.id);
+  ids.findingId = (await t.db.datasetFinding.findFirstOrThrow({ where: { datasetVersionId: version.id } })).id;
   const endpoint = await ensureBaselineEndpoint(t.db, projectId);
   const { run, job } = await startEvalRun(t.db, projectId, { datasetVersionId: version.id, endpointId: endpoint.id, compare: {} });
   ids.runId = run.id;

@@ -7,6 +7,7 @@ import { startOpenAiStandIn, type OpenAiStandIn } from "@/test/stand-ins/openai-
 import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
 import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
+import { runScan } from "@/lib/datasets/server/scan";
 import { startEvalRun } from "@/lib/evaluation/server/service";
 
 const GOOD_KEY = "sk-leakcheck-good-0123456789abcdef";
@@ -44,6 +45,7 @@ beforeAll(async () => {
   await t.db.pair.update({ where: { id: ids.pairId }, data: { secondReviewerId: admin.id } });
   await t.db.secondReview.create({ data: { pairId: ids.pairId, projectId: ids.projectId, reviewerId: admin.id, decision: "approve", sql: pairs[0].query.sql, shownSql: pairs[0].query.sql } });
   const version = await freezeDatasetVersion(t.db, ids.projectId, { testFraction: 0.2, seed: 5 });
+  await runScan(t.db, ids.projectId, version.id);
   await signOffDatasetVersion(t.db, ids.projectId, version.id);
   ids.versionId = version.id;
 
@@ -94,12 +96,16 @@ describe("secrets never leave the server", () => {
     const leaks: string[] = [];
     for (const route of routes.filter((r) => r.method === "GET")) {
       const queries = route.key.endsWith("/export")
-        ? ["format=fireworks_rft", "format=fireworks_sft"]
+        ? ["format=fireworks_rft", "format=fireworks_sft", "format=fireworks_sft&part=test", "format=bedrock&part=train", "format=jsonl", "format=csv", "format=parquet"]
         : route.key.endsWith("/audit")
           ? ["", "format=csv", "format=json"]
           : route.key.endsWith("/sandbox/rows")
             ? ["table=airports", "table=routes&filter=sk-"]
-            : [""];
+            : route.key.endsWith("/datasets/compare")
+              ? [`a=${ids.versionId}&b=${ids.versionId}`]
+              : route.key.endsWith("/alignment")
+                ? ["", "target=test&size=5&ngramMax=6"]
+                : [""];
       for (const query of queries) {
         const res = await callRoute(route, { ids, cookie, query });
         expect(res.status, `${route.key}?${query}: ${res.text.slice(0, 200)}`).toBeLessThan(400);

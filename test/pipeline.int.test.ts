@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { createTestDb, type TestDb } from "@/test/helpers/db";
 import { buildProjectToReview, startTestWorker } from "@/test/helpers/pipeline";
 import { decidePair, editPair } from "@/lib/review/server/service";
-import { exportDatasetVersion, freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
+import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
+import { buildExport } from "@/lib/datasets/server/export";
 import { ensureBaselineEndpoint, getEvalRun, startEvalRun } from "@/lib/evaluation/server/service";
 import { resolveSandboxPath } from "@/lib/sandbox/server/service";
 import { ConflictError, ValidationError } from "@/lib/errors";
@@ -94,10 +95,10 @@ describe("the walking skeleton, schema to scorecard", () => {
     expect(test.length).toBeGreaterThan(0);
     expect(test.filter((i) => train.has(i.templateHash))).toEqual([]);
 
-    await expect(exportDatasetVersion(t.db, projectId, version.id, "fireworks_rft")).rejects.toBeInstanceOf(ConflictError);
+    await expect(buildExport(t.db, projectId, version.id, { format: "fireworks_rft" })).rejects.toBeInstanceOf(ConflictError);
     await signOffDatasetVersion(t.db, projectId, version.id);
-    const file = await exportDatasetVersion(t.db, projectId, version.id, "fireworks_rft");
-    const lines = file.body.trim().split("\n").map((l) => JSON.parse(l));
+    const file = await buildExport(t.db, projectId, version.id, { format: "fireworks_rft" });
+    const lines = String(file.body).trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.length).toBe(version.trainCount);
     expect(lines[0].messages.map((m: { role: string }) => m.role)).toEqual(["system", "user"]);
     expect(lines[0].messages[0].content).toContain("CREATE TABLE");

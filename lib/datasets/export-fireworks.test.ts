@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { toFireworksRftLines, toFireworksSftLines, validateFireworksLines } from "@/lib/datasets/export-fireworks";
+import {
+  toFireworksRftLines,
+  toFireworksRftRecords,
+  toFireworksSftLines,
+  validateFireworksLines,
+  validateFireworksRecords,
+} from "@/lib/datasets/export-fireworks";
+import { promptFor } from "@/lib/datasets/prompt";
 
 const items = [
   { id: "p1", question: "How many airports?", sql: "SELECT count(*) AS n FROM airports", result: { columns: ["n"], rows: [[42]] } },
@@ -103,5 +110,57 @@ describe("validateFireworksLines", () => {
       JSON.stringify({ messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a", weight: w }] });
     expect(validateFireworksLines([weighted(0)])).toEqual([]);
     expect(validateFireworksLines([weighted(0.5)])[0].message).toMatch(/weight/);
+  });
+});
+
+describe("per-item prompts", () => {
+  const version = { systemPrompt: "Version prompt", userTemplate: "Question: {question}" };
+  const stored = [
+    { id: "p1", question: "Mail bob@example.com?", redactedQuestion: "Mail [EMAIL]?", systemPrompt: null, sql: "SELECT 1 AS one", result: { columns: ["one"], rows: [[1]] } },
+    { id: "p2", question: "Airports?", redactedQuestion: null, systemPrompt: "Only airports(name)", sql: "SELECT name FROM airports", result: { columns: ["name"], rows: [["A"]] } },
+  ];
+  const prepared = stored.map((s) => {
+    const prompt = promptFor(version, s);
+    return { id: s.id, question: prompt.user, system: prompt.system, sql: s.sql, result: s.result };
+  });
+
+  it("uses each item's system prompt and the redacted question", () => {
+    const rft = toFireworksRftLines(prepared, "ignored when an item has its own").map((l) => JSON.parse(l));
+    expect(rft[0].messages).toEqual([
+      { role: "system", content: "Version prompt" },
+      { role: "user", content: "Question: Mail [EMAIL]?" },
+    ]);
+    expect(rft[1].messages[0]).toEqual({ role: "system", content: "Only airports(name)" });
+    expect(JSON.stringify(rft)).not.toContain("bob@example.com");
+  });
+
+  it("round-trips: the parsed lines give back every id, prompt, SQL and result", () => {
+    const rftLines = toFireworksRftLines(prepared);
+    const sftLines = toFireworksSftLines(prepared);
+    expect(validateFireworksLines(rftLines, "rft")).toEqual([]);
+    const back = rftLines.map((l) => JSON.parse(l));
+    expect(back.map((r) => r.pair_id)).toEqual(["p1", "p2"]);
+    expect(back.map((r) => r.messages.at(-1).content)).toEqual(prepared.map((p) => p.question));
+    expect(back.map((r) => r.gold_sql)).toEqual(prepared.map((p) => p.sql));
+    expect(back.map((r) => JSON.parse(r.ground_truth))).toEqual(prepared.map((p) => p.result));
+    const sft = sftLines.map((l) => JSON.parse(l));
+    expect(sft.map((r) => r.messages.map((m: { role: string }) => m.role))).toEqual([
+      ["system", "user", "assistant"],
+      ["system", "user", "assistant"],
+    ]);
+    expect(sft.map((r) => r.messages[2].content)).toEqual(prepared.map((p) => p.sql));
+  });
+
+  it("checks records before they are serialised the same way as lines", () => {
+    const records = toFireworksRftRecords(prepared);
+    expect(validateFireworksRecords(records, "rft")).toEqual([]);
+    const broken = [...records, { messages: [{ role: "user", content: "  " }], ground_truth: "{}" }];
+    expect(validateFireworksRecords(broken, "rft")).toEqual([{ line: 3, message: "messages[0] (user) has empty content" }]);
+    expect(validateFireworksRecords(records, "sft")[0]).toEqual({ line: 0, message: expect.stringMatching(/at least 3/) });
+  });
+
+  it("refuses more examples than Fireworks accepts", () => {
+    const problems = validateFireworksRecords({ length: 3_000_001 } as unknown as unknown[], "sft", 1);
+    expect(problems[0]).toEqual({ line: 0, message: expect.stringMatching(/at most 3,000,000/) });
   });
 });

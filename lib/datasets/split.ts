@@ -1,20 +1,26 @@
-// Train/test split of a dataset version. Pairs sharing a structural template (templateHash) always
-// land on the same side, so the test split measures generalisation to unseen query structures
-// rather than recall of a template seen in training.
+// Train / validation / test split of a dataset version, with an optional held-out set. Pairs sharing
+// a structural template (templateHash) always land in the same split, so validation and test measure
+// generalisation to unseen query structures rather than recall of a template seen in training.
 
 export interface SplitItem {
   id: string;
   templateHash: string;
   complexity: string;
   shape: string;
+  /** Goes to the held-out split, and so does every pair sharing its template. */
+  heldOut?: boolean;
 }
 
 export interface SplitOptions {
-  /** Share of items for the test split, 0 < f < 1. Default 0.2. */
+  /** Share of items for the test split, 0 < f < 1. */
   testFraction: number;
+  /** Share of items for the validation split, 0 ≤ f < 1 (default 0: no validation split). */
+  validationFraction?: number;
   seed: number;
 }
 
+export const SPLITS = ["train", "validation", "test", "heldout"] as const;
+export type SplitName = (typeof SPLITS)[number];
 export type SplitSide = "train" | "test";
 
 interface Group {
@@ -22,64 +28,112 @@ interface Group {
   ids: string[];
   complexity: string;
   shape: string;
+  heldOut: boolean;
 }
 
+type PoolSide = "train" | "validation" | "test";
+
 /**
- * Assigns every item to train or test: grouped by templateHash, stratified by complexity (targets
- * per complexity by largest remainder) with shapes interleaved inside each stratum, deterministic
- * for a seed whatever the input order. With two or more groups both sides get at least one group;
- * with a single group everything is train.
+ * Assigns every item to a split. Templates with a held-out member go to "heldout" whole; the rest
+ * is split by template groups, stratified by complexity (targets per complexity by largest
+ * remainder, for test and validation) with shapes taken in turn inside each complexity, so each
+ * shape's share approaches the target too. Deterministic for a seed whatever the input order.
+ * Outside the held-out set: with two or more groups train and test are both non-empty; with a
+ * validation share and three or more groups, validation is non-empty; one group is all train.
  */
-export function splitTrainTest(items: readonly SplitItem[], opts: SplitOptions): Map<string, SplitSide> {
-  const testFraction = opts.testFraction ?? 0.2;
-  if (!(testFraction > 0 && testFraction < 1)) {
-    throw new RangeError(`testFraction must be between 0 and 1 (exclusive), got ${testFraction}`);
-  }
+export function splitDataset(items: readonly SplitItem[], opts: SplitOptions): Map<string, SplitName> {
+  const testFraction = opts.testFraction;
+  const validationFraction = opts.validationFraction ?? 0;
+  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be between 0 and 1 (exclusive), got ${testFraction}`);
+  if (!(validationFraction >= 0 && validationFraction < 1)) throw new RangeError(`validationFraction must be at least 0 and below 1, got ${validationFraction}`);
+  if (testFraction + validationFraction >= 1) throw new RangeError("testFraction and validationFraction together must leave something for training");
+
   const random = mulberry32(opts.seed);
   const groups = buildGroups(items);
-  const assignment = new Map<string, SplitSide>();
-  const testGroups = new Set<Group>();
+  const side = new Map<Group, PoolSide>();
+  const pool = groups.filter((g) => !g.heldOut);
+  const poolSize = sum(pool.map((g) => g.ids.length));
 
   const strata = new Map<string, Group[]>();
-  for (const group of groups) {
+  for (const group of pool) {
     const list = strata.get(group.complexity);
     if (list) list.push(group);
     else strata.set(group.complexity, [group]);
   }
-  const strataNames = [...strata.keys()].sort();
-  const sizes = strataNames.map((name) => sum(strata.get(name)!.map((g) => g.ids.length)));
-  const targets = largestRemainder(
-    sizes.map((size) => size * testFraction),
-    Math.round(items.length * testFraction),
+  const names = [...strata.keys()].sort();
+  const sizes = names.map((name) => sum(strata.get(name)!.map((g) => g.ids.length)));
+  const testTargets = largestRemainder(
+    sizes.map((s) => s * testFraction),
+    Math.round(poolSize * testFraction),
+  );
+  const validationTargets = largestRemainder(
+    sizes.map((s) => s * validationFraction),
+    Math.round(poolSize * validationFraction),
   );
 
-  strataNames.forEach((name, index) => {
+  names.forEach((name, index) => {
     const ordered = interleaveByShape(strata.get(name)!, random);
-    let taken = 0;
-    const target = targets[index];
-    for (const group of ordered) {
-      if (taken >= target) break;
-      // Take a group when doing so lands closer to the target than leaving it.
-      if (Math.abs(taken + group.ids.length - target) <= Math.abs(taken - target)) {
-        testGroups.add(group);
-        taken += group.ids.length;
-      }
-    }
+    const rest = fill(ordered, testTargets[index], (g) => side.set(g, "test"));
+    const left = fill(rest, validationTargets[index], (g) => side.set(g, "validation"));
+    for (const g of left) side.set(g, "train");
   });
 
-  if (groups.length >= 2) {
-    const ordered = shuffle([...groups], random).sort((a, b) => a.ids.length - b.ids.length);
-    if (testGroups.size === 0) testGroups.add(ordered[0]);
-    if (testGroups.size === groups.length) testGroups.delete(ordered[0]);
-  } else {
-    testGroups.clear();
-  }
+  balance(pool, side, validationFraction > 0, random);
 
+  const assignment = new Map<string, SplitName>();
   for (const group of groups) {
-    const side: SplitSide = testGroups.has(group) ? "test" : "train";
-    for (const id of group.ids) assignment.set(id, side);
+    const name: SplitName = group.heldOut ? "heldout" : side.get(group)!;
+    for (const id of group.ids) assignment.set(id, name);
   }
   return assignment;
+}
+
+/** The two-way split (no validation, no held-out set), as earlier versions were frozen. */
+export function splitTrainTest(items: readonly SplitItem[], opts: { testFraction: number; seed: number }): Map<string, SplitSide> {
+  const out = splitDataset(
+    items.map((i) => ({ ...i, heldOut: false })),
+    { testFraction: opts.testFraction ?? 0.2, seed: opts.seed },
+  );
+  return out as Map<string, SplitSide>;
+}
+
+/** Takes groups in order while taking lands closer to the target than leaving; returns the rest. */
+function fill(ordered: Group[], target: number, take: (g: Group) => void): Group[] {
+  const rest: Group[] = [];
+  let taken = 0;
+  for (const group of ordered) {
+    if (taken < target && Math.abs(taken + group.ids.length - target) <= Math.abs(taken - target)) {
+      take(group);
+      taken += group.ids.length;
+    } else {
+      rest.push(group);
+    }
+  }
+  return rest;
+}
+
+/** Makes sure no side a split promises is empty, moving the smallest groups. */
+function balance(pool: Group[], side: Map<Group, PoolSide>, wantValidation: boolean, random: () => number): void {
+  if (pool.length < 2) {
+    for (const g of pool) side.set(g, "train");
+    return;
+  }
+  const bySize = shuffle([...pool], random).sort((a, b) => a.ids.length - b.ids.length);
+  const count = (s: PoolSide) => pool.filter((g) => side.get(g) === s).length;
+  const move = (to: PoolSide, from: PoolSide[]) => {
+    for (const source of from) {
+      if (count(source) < 2) continue;
+      const group = bySize.find((g) => side.get(g) === source);
+      if (group) {
+        side.set(group, to);
+        return;
+      }
+    }
+  };
+  if (count("test") === 0) move("test", ["train", "validation"]);
+  if (count("train") === 0) move("train", ["validation", "test"]);
+  if (wantValidation && pool.length >= 3 && count("validation") === 0) move("validation", ["train", "test"]);
+  if (!wantValidation) for (const g of pool) if (side.get(g) === "validation") side.set(g, "train");
 }
 
 function buildGroups(items: readonly SplitItem[]): Group[] {
@@ -97,10 +151,11 @@ function buildGroups(items: readonly SplitItem[]): Group[] {
       ids: members.map((m) => m.id).sort(),
       complexity: mostCommon(members.map((m) => m.complexity)),
       shape: mostCommon(members.map((m) => m.shape)),
+      heldOut: members.some((m) => m.heldOut === true),
     }));
 }
 
-/** Shuffled groups, taking shapes in turn so the test side sees as many shapes as possible. */
+/** Shuffled groups, taking shapes in turn so every split sees as many shapes as possible. */
 function interleaveByShape(groups: Group[], random: () => number): Group[] {
   const byShape = new Map<string, Group[]>();
   for (const group of shuffle([...groups], random)) {

@@ -20,7 +20,7 @@ export const pairFilterInput = z.object({
   shape: z.string().trim().max(64).optional(),
   /** A table the SQL reads. */
   table: z.string().trim().max(128).optional(),
-  /** Where the query came from: template | llm | import | review. */
+  /** Where the query came from: template | llm | imported | review. */
   origin: z.string().trim().max(32).optional(),
   /** A lint flag code, or "any" for pairs with at least one lint flag, "none" for none. */
   lint: z.string().trim().max(64).optional(),

@@ -16,6 +16,7 @@ import { extractSql } from "@/lib/providers/extract-sql";
 import { openSecret, sealSecret } from "@/lib/secrets/server/crypto";
 import { redactSecrets } from "@/lib/redact";
 import { logger } from "@/lib/log";
+import { promptFor, questionOf, type ItemPrompt, type VersionPrompt } from "@/lib/datasets/prompt";
 
 export const EVAL_JOB = "eval.run";
 export const BASELINE_NAME = "Retrieval baseline (no LLM)";
@@ -126,20 +127,20 @@ export async function startEvalRun(db: Db, projectId: string, input: z.infer<typ
 }
 
 interface Predictor {
-  predict(question: string): Promise<{ sql: string; latencyMs: number }>;
+  predict(item: ItemPrompt): Promise<{ sql: string; latencyMs: number }>;
   concurrency: number;
 }
 
-async function createPredictor(db: Db, endpointId: string, datasetVersionId: string, systemPrompt: string): Promise<Predictor> {
+async function createPredictor(db: Db, endpointId: string, datasetVersionId: string, version: VersionPrompt): Promise<Predictor> {
   const endpoint = await db.modelEndpoint.findUniqueOrThrow({ where: { id: endpointId }, include: { connection: true } });
   if (endpoint.kind === "retrieval_baseline") {
     const train = await db.datasetItem.findMany({ where: { datasetVersionId, split: "train" }, select: { question: true, sql: true } });
     const baseline = createRetrievalBaseline(train);
     return {
       concurrency: 1,
-      async predict(question) {
+      async predict(item) {
         const started = performance.now();
-        const { sql } = baseline.answer(question);
+        const { sql } = baseline.answer(questionOf(item));
         return { sql, latencyMs: Math.round(performance.now() - started) };
       },
     };
@@ -150,11 +151,13 @@ async function createPredictor(db: Db, endpointId: string, datasetVersionId: str
     const client = createChatClient({ baseUrl: endpoint.connection.baseUrl, apiKey, model: endpoint.model, timeoutMs: 60_000, maxRetries: 3 });
     return {
       concurrency: 4,
-      async predict(question) {
+      async predict(item) {
+        // The same messages the version's exports train on.
+        const prompt = promptFor(version, item);
         const out = await client.complete(
           [
-            { role: "system", content: systemPrompt },
-            { role: "user", content: question },
+            { role: "system", content: prompt.system },
+            { role: "user", content: prompt.user },
           ],
           { temperature: 0, maxTokens: 1024 },
         );
@@ -189,7 +192,7 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
   const doneIds = new Set((await db.evalResult.findMany({ where: { evalRunId: run.id }, select: { itemId: true } })).map((r) => r.itemId));
   const todo = items.filter((i) => !doneIds.has(i.id));
   try {
-    const predictor = await createPredictor(db, run.endpointId, run.datasetVersionId, run.datasetVersion.systemPrompt);
+    const predictor = await createPredictor(db, run.endpointId, run.datasetVersionId, run.datasetVersion);
     await ctx.progress(Math.round((doneIds.size / Math.max(1, items.length)) * 100), `${doneIds.size} of ${items.length} answered…`);
     let finished = doneIds.size;
     for (let i = 0; i < todo.length; i += predictor.concurrency) {
@@ -205,7 +208,7 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
           let suiteMatch: boolean | null = null;
           let suiteSize = 0;
           try {
-            const answer = await predictor.predict(item.question);
+            const answer = await predictor.predict(item);
             // A model (or a proxy in front of it) may echo a key back; nothing secret is stored.
             predictedSql = redactSecrets(answer.sql);
             latencyMs = answer.latencyMs;

@@ -29,7 +29,7 @@ const SORTS: { key: PairSort; label: string }[] = [
   { key: "-rows", label: "Most result rows" },
 ];
 
-const ORIGINS = ["template", "llm", "import", "review"];
+const ORIGINS = ["template", "llm", "imported", "review"];
 
 const selectClass = cn(inputClass, "py-1 text-xs");
 

@@ -8,6 +8,19 @@ export const runtime = "nodejs";
 export const GET = projectRoute("project.view", async ({ db, params }) => ({ versions: await listDatasetVersions(db, params.projectId) }));
 
 export const POST = projectRoute("datasets.manage", async ({ req, db, user, params }) => {
-  const version = await freezeDatasetVersion(db, params.projectId, await parseJson(req, freezeDatasetInput), user.id);
-  return Response.json({ datasetVersion: { id: version.id, version: version.version, trainCount: version.trainCount, testCount: version.testCount } }, { status: 201 });
+  const v = await freezeDatasetVersion(db, params.projectId, await parseJson(req, freezeDatasetInput), user.id);
+  return Response.json(
+    {
+      datasetVersion: {
+        id: v.id,
+        version: v.version,
+        promptFormat: v.promptFormat,
+        trainCount: v.trainCount,
+        validationCount: v.validationCount,
+        testCount: v.testCount,
+        heldOutCount: v.heldOutCount,
+      },
+    },
+    { status: 201 },
+  );
 });
