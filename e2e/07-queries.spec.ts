@@ -39,19 +39,20 @@ test("generate queries, read coverage, import a log and fix a lint flag", async 
   await expect(report).toContainText(/line 6/);
   await snap(page, "07b-queries-import");
 
-  // The imported top-10 orders by a column that can tie (whether rows tie at the cut depends on the
-  // sandbox's random seed, this does not): open it from the list filtered by that flag and fix it.
+  // The imported top-10 orders by a column that can tie: flagged "ties at the cut" when rows tie at
+  // the LIMIT on this sandbox (its seed is random), else "no tiebreak". Open it and apply the fix.
   await page.getByLabel("Origin").selectOption("imported");
-  await page.getByLabel("Lint flag").selectOption("order_by_missing_tiebreak");
+  await page.getByLabel("SQL contains").fill("LIMIT 10");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByTestId("query-row")).toHaveCount(1);
   await snap(page, "07c-queries-filtered");
   await page.getByTestId("query-row").getByRole("link").click();
-  const flag = page.locator('[data-testid="lint-flag"][data-code="order_by_missing_tiebreak"]');
+  const orderFlags = page.locator('[data-testid="lint-flag"][data-code="ties_at_limit"], [data-testid="lint-flag"][data-code="order_by_missing_tiebreak"]');
+  const flag = orderFlags.first();
   await expect(flag).toBeVisible();
   await snap(page, "07d-query-flagged");
   await flag.getByRole("button", { name: "Apply fix" }).click();
-  await expect(page.locator('[data-testid="lint-flag"][data-code="order_by_missing_tiebreak"]')).toHaveCount(0, { timeout: 30_000 });
+  await expect(orderFlags).toHaveCount(0, { timeout: 30_000 });
   await expect(page.getByLabel("SQL")).toHaveValue(/ORDER BY country, .*airport_id/i);
   await snap(page, "07e-query-fixed");
 

@@ -24,7 +24,8 @@ function fileNameFrom(disposition: string | null, fallback: string): string {
 /** Every export of a dataset version: formats × parts with why a file is unavailable, and who downloaded what. */
 export function ExportsPanel({ projectId, versionId, approved, canExport }: { projectId: string; versionId: string; approved: boolean; canExport: boolean }) {
   const queryClient = useQueryClient();
-  const queryKey = ["dataset-export-options", projectId, versionId];
+  // The approval is part of the key: signing off (which refreshes the page's props) refetches the options.
+  const queryKey = ["dataset-export-options", projectId, versionId, approved];
   const options = useQuery({
     queryKey,
     queryFn: ({ signal }) => apiFetch<ExportOptions>(`/api/projects/${projectId}/datasets/${versionId}/export/options`, { signal }),

@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { apiFetch } from "@/components/api";
@@ -30,6 +31,7 @@ export function FindingsPanel({ projectId, versionId, canResolve, locked }: { pr
   const base = `/api/projects/${projectId}/datasets/${versionId}/findings`;
   const queryKey = useMemo(() => ["dataset-findings", projectId, versionId], [projectId, versionId]);
   const client = useQueryClient();
+  const router = useRouter();
   const findings = useQuery({
     queryKey,
     queryFn: async ({ signal }) => {
@@ -45,7 +47,10 @@ export function FindingsPanel({ projectId, versionId, canResolve, locked }: { pr
   });
   const scan = useMutation({
     mutationFn: () => apiFetch(`${base}/scan`, { method: "POST", body: {} }),
-    onSuccess: () => client.invalidateQueries({ queryKey }),
+    onSuccess: () => {
+      router.refresh();
+      return client.invalidateQueries({ queryKey });
+    },
   });
   const isLocked = locked || findings.data?.locked === true;
   const writable = canResolve && !isLocked;
@@ -163,6 +168,7 @@ function QuestionText({ finding }: { finding: FindingView }) {
 
 function FindingRow({ finding, base, queryKey, writable }: { finding: FindingView; base: string; queryKey: readonly unknown[]; writable: boolean }) {
   const client = useQueryClient();
+  const router = useRouter();
   const reasonId = useId();
   const [waiving, setWaiving] = useState(false);
   const [reason, setReason] = useState("");
@@ -171,6 +177,8 @@ function FindingRow({ finding, base, queryKey, writable }: { finding: FindingVie
     onSuccess: () => {
       setWaiving(false);
       setReason("");
+      // The sign-off panel's blocking count is rendered by the server: refresh it too.
+      router.refresh();
       return client.invalidateQueries({ queryKey });
     },
   });
