@@ -156,7 +156,9 @@ export default async function DatasetVersionPage({ params }: { params: Promise<{
         </Card>
 
         <section id="scans" className="scroll-mt-4">
-          <FindingsPanel projectId={projectId} versionId={versionId} canResolve={canReview} locked={approved || v.approvalState === "submitted"} />
+          <Card title="Scans" description="PII, sensitive columns, reserved strings, duplicates, weak labels and size limits, found when the version was frozen. Blocking findings must be redacted, excluded or waived with a reason before sign-off.">
+            <FindingsPanel projectId={projectId} versionId={versionId} canResolve={canReview} locked={approved || v.approvalState === "submitted"} />
+          </Card>
         </section>
 
         <section id="exports" className="scroll-mt-4">
