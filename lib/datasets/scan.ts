@@ -29,6 +29,12 @@
 import { detectPii, PII_LABELS, type PiiKind, type PiiSpan } from "@/lib/datasets/pii";
 import { tokenizeSql } from "@/lib/queries/sql-text";
 
+
+/** "an email address", "a phone number". */
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
+}
+
 export type FindingSeverity = "blocking" | "warning";
 export const FINDING_KINDS = [
   "pii_email",
@@ -167,8 +173,8 @@ function piiFindings(item: ScanItem): ScanFinding[] {
       severity: "blocking",
       message:
         field === "question"
-          ? `The question contains a ${what} (${s.match}). Redact it in the question, exclude the pair, or waive with a reason if it is not real personal data.`
-          : `A string literal in the SQL contains a ${what} (${s.match}). ${PII_SQL_HINT}`,
+          ? `The question contains ${withArticle(what)} (${s.match}). Redact it in the question, exclude the pair, or waive with a reason if it is not real personal data.`
+          : `A string literal in the SQL contains ${withArticle(what)} (${s.match}). ${PII_SQL_HINT}`,
       detail: { field, match: s.match, start: s.start, end: s.end, ...(s.scheme ? { scheme: s.scheme } : {}) },
     });
   };
@@ -236,7 +242,7 @@ function sensitiveFindings(item: ScanItem, sensitive: ReadonlySet<string>): Scan
           itemId: item.id,
           kind: "sensitive_column",
           severity: "warning",
-          message: `The result column "${column}" holds what looks like a ${PII_LABELS[s.kind]} (${s.match}). Mark the column sensitive in the glossary and exclude the pair, or waive with a reason if the data is synthetic.`,
+          message: `The result column "${column}" holds what looks like ${withArticle(PII_LABELS[s.kind])} (${s.match}). Mark the column sensitive in the glossary and exclude the pair, or waive with a reason if the data is synthetic.`,
           detail: { field: "result", match: s.match, column, scheme: s.kind },
         });
       });
