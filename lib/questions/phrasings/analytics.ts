@@ -161,9 +161,9 @@ export const analyticsPhrasings = {
     return {
       formal: [`For each ${gc}, how many ${matching} does it have? Include ${plural(gc)} with none, as 0.`],
       colloquial: [`Per ${gc}, how many ${matching} are there? Show 0 where there are none.`],
-      imperative: [`Give every ${gc} of the ${s.entity} with its number of ${matching}, 0 if none.`],
+      imperative: [`For every ${gc} value among the ${s.entity}, count the ${matching}, with 0 where there are none.`],
       concise: [`Per ${gc}: number of ${matching}, zeros included.`],
-      descriptive: [`I am looking for the number of ${matching} in each ${gc}, with 0 for ${plural(gc)} that have none.`],
+      descriptive: [`I am looking for the number of ${matching} for every ${gc} value among the ${s.entity}, with 0 where there are none.`],
     };
   },
 
