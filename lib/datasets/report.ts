@@ -2,6 +2,7 @@
 // templates each split holds. Pure, so the version page, the API and the tests read the same figures.
 
 import { SPLITS, type SplitName } from "@/lib/datasets/split";
+import { tablesRead } from "@/lib/queries/features";
 
 export interface ReportItem {
   split: string;
@@ -41,18 +42,8 @@ function isSplit(value: string): value is SplitName {
   return (SPLITS as readonly string[]).includes(value);
 }
 
-export function tablesOf(features: ReportItem["features"]): string[] {
-  let parsed: unknown = features;
-  if (typeof features === "string") {
-    try {
-      parsed = JSON.parse(features);
-    } catch {
-      return [];
-    }
-  }
-  const tables = (parsed as { tables?: unknown } | null)?.tables;
-  return Array.isArray(tables) ? [...new Set(tables.filter((t): t is string => typeof t === "string"))] : [];
-}
+/** The tables an item's SQL reads (see tablesRead in lib/queries/features.ts). */
+export const tablesOf = (features: ReportItem["features"]): string[] => tablesRead(features);
 
 export function splitReport(items: readonly ReportItem[]): SplitReport {
   const totals = zero();

@@ -100,3 +100,21 @@ export function createEmptyFeatures(): QueryFeatures {
     topLevel: { orderBy: [], limit: false, groupBy: [], select: [], singleRow: false, distinct: false },
   };
 }
+
+/**
+ * The base tables a stored QueryFeatures (JSON text, or already parsed) says the SQL reads, unique,
+ * in their stored order. Unreadable or older payloads read as no tables, never as an error: callers
+ * use this for reports, prompts and filters, where a missing table list only narrows what is shown.
+ */
+export function tablesRead(features: unknown): string[] {
+  let parsed: unknown = features;
+  if (typeof features === "string") {
+    try {
+      parsed = JSON.parse(features);
+    } catch {
+      return [];
+    }
+  }
+  const tables = (parsed as { tables?: unknown } | null)?.tables;
+  return Array.isArray(tables) ? [...new Set(tables.filter((t): t is string => typeof t === "string"))] : [];
+}

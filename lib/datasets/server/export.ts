@@ -1,4 +1,5 @@
 import "server-only";
+import { tablesRead } from "@/lib/queries/features";
 import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db/server/client";
 import { recordAudit } from "@/lib/audit/server/audit";
@@ -176,13 +177,7 @@ async function loadItems(db: Db, version: VersionRow, splits?: string[]): Promis
   return rows.map((row) => {
     const prompt = promptFor(version, row);
     const stored = JSON.parse(row.result) as { columns?: string[]; rows?: JsonValue[][] };
-    let tables: string[] = [];
-    try {
-      const features = JSON.parse(row.features) as { tables?: unknown };
-      if (Array.isArray(features.tables)) tables = features.tables.filter((t): t is string => typeof t === "string");
-    } catch {
-      tables = [];
-    }
+    const tables = tablesRead(row.features);
     return {
       pairId: row.pairId,
       split: row.split,

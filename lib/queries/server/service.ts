@@ -20,7 +20,7 @@ import { canonicalResultHash } from "@/lib/sql/canonical";
 import { analyzeSql } from "@/lib/queries/server/analyze";
 import { getLintHints, lintQuery, type LintFlag } from "@/lib/queries/lint";
 import { lintWithExecution } from "@/lib/queries/server/lint-exec";
-import type { QueryFeatures } from "@/lib/queries/features";
+import { tablesRead, type QueryFeatures } from "@/lib/queries/features";
 
 export { QUERIES_JOB } from "@/lib/queries/jobs";
 
@@ -347,14 +347,7 @@ export async function queryCoverage(db: Db, projectId: string, shapes: readonly 
     const entry = byShape.get(shape) ?? { total: 0, empty: 0, byTable: {} };
     entry.total++;
     if (row.resultRowCount === 0) entry.empty++;
-    let read: string[] = [];
-    try {
-      const features = JSON.parse(row.features) as { tables?: string[] };
-      read = Array.isArray(features.tables) ? features.tables : [];
-    } catch {
-      read = [];
-    }
-    for (const t of new Set(read.map((x) => x.toLowerCase()))) {
+    for (const t of new Set(tablesRead(row.features).map((x) => x.toLowerCase()))) {
       tables.add(t);
       entry.byTable[t] = (entry.byTable[t] ?? 0) + 1;
     }

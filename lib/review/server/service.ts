@@ -15,6 +15,7 @@ import { getLatestSchema, getSchemaVersion } from "@/lib/schema/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { type ReviewState, nextStateFor } from "@/lib/review/states";
 import { PAIR_FLAGS, REJECT_REASONS, parseFlags } from "@/lib/review/flags";
+import { tablesRead } from "@/lib/queries/features";
 import { cleanFilter, PAIR_SORTS, pairFilterInput, type PairSort } from "@/lib/review/filter";
 import { buildPairWhere, notBlindTo } from "@/lib/review/server/filter";
 import type { Prisma } from "@/lib/generated/sqlite/client";
@@ -210,7 +211,6 @@ export async function getPairDetail(db: Db, projectId: string, pairId: string, u
   const people = [...new Set([pair.reviewedById, pair.assigneeId, ...pair.comments.map((c) => c.userId)].filter((id): id is string => !!id))];
   const users = people.length ? await db.user.findMany({ where: { id: { in: people } }, select: { id: true, name: true, email: true } }) : [];
   const nameOf = (id: string | null) => (id ? (users.find((u) => u.id === id)?.name ?? users.find((u) => u.id === id)?.email ?? "a former member") : null);
-  const features = JSON.parse(pair.query.features) as { tables?: string[] };
   return {
     id: pair.id,
     question: pair.question,
@@ -222,7 +222,7 @@ export async function getPairDetail(db: Db, projectId: string, pairId: string, u
     complexity: pair.query.complexity,
     shape: pair.query.shape,
     origin: pair.query.origin,
-    tables: features.tables ?? [],
+    tables: tablesRead(pair.query.features),
     orderMatters: pair.query.topLevelOrderBy,
     lintFlags: JSON.parse(pair.query.lintFlags) as { code: string; message: string }[],
     executionError: pair.query.executionError,
