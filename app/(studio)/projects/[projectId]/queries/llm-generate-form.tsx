@@ -4,6 +4,7 @@ import { useState } from "react";
 import { JobButton } from "@/components/jobs/job-runner";
 import { inputClass, labelClass } from "@/components/ui/button";
 import type { JobView } from "@/lib/jobs/types";
+import { EndpointSelect } from "@/components/endpoint-select";
 
 export interface ShapeOption {
   id: string;
@@ -37,18 +38,7 @@ export function LlmGenerateForm({
   return (
     <div className="space-y-3">
       <div className="grid gap-2 md:grid-cols-[1fr_1fr_6rem]">
-        <div>
-          <label htmlFor="llm-q-endpoint" className={labelClass}>
-            Model endpoint
-          </label>
-          <select id="llm-q-endpoint" className={inputClass} value={endpointId} onChange={(e) => setEndpointId(e.target.value)}>
-            {endpoints.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name} ({e.model})
-              </option>
-            ))}
-          </select>
-        </div>
+        <EndpointSelect id="llm-q-endpoint" endpoints={endpoints} value={endpointId} onChange={setEndpointId} />
         <div>
           <label htmlFor="llm-q-shapes" className={labelClass}>
             Shapes

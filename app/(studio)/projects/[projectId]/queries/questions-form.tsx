@@ -6,6 +6,7 @@ import { inputClass, labelClass } from "@/components/ui/button";
 import type { JobView } from "@/lib/jobs/types";
 import { MAX_LLM_QUERIES, MAX_PER_QUERY } from "@/lib/questions/input";
 import { LLM_ONLY_STYLES, QUESTION_STYLES, STYLE_DESCRIPTIONS, STYLE_LABELS, TEMPLATE_STYLES, type QuestionStyle } from "@/lib/questions/styles";
+import { EndpointSelect } from "@/components/endpoint-select";
 
 const TEMPLATE_JOB = "questions.generate";
 const LLM_JOB = "questions.llm";
@@ -118,18 +119,7 @@ export function QuestionsForm({
               For executed queries without a question from a model yet. Questions that are empty, too long or leave out a value of the SQL (except vague and metaphorical ones) are rejected and counted. Sensitive columns are never sent.
             </p>
             <div className="grid gap-2 md:grid-cols-[1fr_9rem_9rem]">
-              <div>
-                <label htmlFor="lq-endpoint" className={labelClass}>
-                  Model endpoint
-                </label>
-                <select id="lq-endpoint" className={inputClass} value={endpointId} onChange={(e) => setEndpointId(e.target.value)}>
-                  {endpoints.map((e) => (
-                    <option key={e.id} value={e.id}>
-                      {e.name} ({e.model})
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <EndpointSelect id="lq-endpoint" endpoints={endpoints} value={endpointId} onChange={setEndpointId} />
               <div>
                 <label htmlFor="lq-per-query" className={labelClass}>
                   Per query

@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { JobButton } from "@/components/jobs/job-runner";
 import { buttonClass, inputClass, labelClass } from "@/components/ui/button";
 import type { JobView } from "@/lib/jobs/types";
+import { EndpointSelect } from "@/components/endpoint-select";
 
 export interface SandboxFormTable {
   name: string;
@@ -228,18 +229,7 @@ export function SandboxForm({
           <p className="mt-1 text-xs text-slate-500">Add an OpenAI-compatible endpoint on the Evaluations page to have a model write names, descriptions and other free text. Keys stay rule-generated.</p>
         ) : llmOn ? (
           <div className="mt-2 grid grid-cols-[1fr_7rem] gap-2">
-            <div>
-              <label htmlFor="llm-endpoint" className={labelClass}>
-                Endpoint
-              </label>
-              <select id="llm-endpoint" className={inputClass} value={endpointId} onChange={(e) => setEndpointId(e.target.value)}>
-                {endpoints.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name} ({e.model})
-                  </option>
-                ))}
-              </select>
-            </div>
+            <EndpointSelect id="llm-endpoint" label="Endpoint" endpoints={endpoints} value={endpointId} onChange={setEndpointId} />
             <div>
               <label htmlFor="llm-rows" className={labelClass}>
                 Rows / table
