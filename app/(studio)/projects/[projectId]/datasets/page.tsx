@@ -5,8 +5,8 @@ import { approvalStateLabel, approvalStateTone } from "@/lib/datasets/approval";
 import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
-import { buttonClass, inputClass, labelClass } from "@/components/ui/button";
 import { FreezeForm } from "./freeze-form";
+import { CompareForm } from "./compare-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Datasets" };
@@ -83,35 +83,7 @@ export default async function DatasetsPage({ params }: { params: Promise<{ proje
             </Card>
             {versions.length >= 2 && (
               <Card title="Compare versions" description="Pairs added, removed and changed between two versions, split sizes and prompt changes.">
-                <form action={`/projects/${projectId}/datasets/compare`} method="get" className="flex flex-wrap items-end gap-3">
-                  <div>
-                    <label htmlFor="compare-a" className={labelClass}>
-                      Compare
-                    </label>
-                    <select id="compare-a" name="a" className={inputClass} defaultValue={versions[1].id}>
-                      {versions.map((v) => (
-                        <option key={v.id} value={v.id}>
-                          v{v.version} · {v.name}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  <div>
-                    <label htmlFor="compare-b" className={labelClass}>
-                      with
-                    </label>
-                    <select id="compare-b" name="b" className={inputClass} defaultValue={versions[0].id}>
-                      {versions.map((v) => (
-                        <option key={v.id} value={v.id}>
-                          v{v.version} · {v.name}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  <button type="submit" className={buttonClass("secondary")}>
-                    Compare
-                  </button>
-                </form>
+                <CompareForm action={`/projects/${projectId}/datasets/compare`} versions={versions} a={versions[1].id} b={versions[0].id} />
               </Card>
             )}
           </div>

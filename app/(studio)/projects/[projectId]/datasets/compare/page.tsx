@@ -5,7 +5,8 @@ import { approvalStateLabel, approvalStateTone } from "@/lib/datasets/approval";
 import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
-import { buttonClass, inputClass, labelClass } from "@/components/ui/button";
+import { buttonClass } from "@/components/ui/button";
+import { CompareForm } from "../compare-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare dataset versions" };
@@ -68,35 +69,7 @@ export default async function CompareDatasetVersionsPage({
         }
       />
       <Card className="mb-6">
-        <form method="get" className="flex flex-wrap items-end gap-3">
-          <div>
-            <label htmlFor="compare-a" className={labelClass}>
-              Compare
-            </label>
-            <select id="compare-a" name="a" className={inputClass} defaultValue={a}>
-              {versions.map((v) => (
-                <option key={v.id} value={v.id}>
-                  v{v.version} · {v.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="compare-b" className={labelClass}>
-              with
-            </label>
-            <select id="compare-b" name="b" className={inputClass} defaultValue={b}>
-              {versions.map((v) => (
-                <option key={v.id} value={v.id}>
-                  v{v.version} · {v.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className={buttonClass("secondary")}>
-            Compare
-          </button>
-        </form>
+        <CompareForm versions={versions} a={a} b={b} />
       </Card>
       {!diff ? (
         <EmptyState title="Two versions are needed">Freeze a second version on the Datasets page, then compare the two here.</EmptyState>
