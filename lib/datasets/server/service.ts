@@ -22,6 +22,7 @@ import {
 } from "@/lib/datasets/prompt";
 import { openBlockingFindings } from "@/lib/datasets/server/findings-gate";
 import { runScan } from "@/lib/datasets/server/scan";
+import { logger } from "@/lib/log";
 import { listDatasetReviews, signOffDatasetVersion as signOff } from "@/lib/datasets/server/sign-off";
 
 export const freezeDatasetInput = z.object({
@@ -138,7 +139,12 @@ export async function freezeDatasetVersion(db: Db, projectId: string, raw: Freez
   const version = await insertVersion();
   // Every version is scanned as it is frozen (PII, sensitive columns, reserved strings, duplicates,
   // weak labels, size limits); its findings gate the sign-off.
-  await runScan(db, projectId, version.id, userId);
+  try {
+    await runScan(db, projectId, version.id, userId);
+  } catch (error) {
+    // The version is kept; it stays unscanned (and so cannot be submitted) until "Scan again" works.
+    logger.error("dataset.scan_failed", { versionId: version.id, error: error instanceof Error ? error.message : String(error) });
+  }
   return version;
 
   async function insertVersion() {

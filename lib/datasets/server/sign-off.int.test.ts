@@ -13,6 +13,7 @@ import {
   submitDatasetVersion,
 } from "@/lib/datasets/server/sign-off";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { runScan } from "@/lib/datasets/server/scan";
 
 let t: TestDb;
 let projectId: string;
@@ -119,6 +120,15 @@ describe("sign-off workflow", () => {
     // Requesting changes stays possible: it is how a lead says "fix the findings".
     await requestDatasetVersionChanges(t.db, projectId, v.id, people.data_lead, "Resolve the two findings");
     expect(await stateOf(v.id)).toBe("changes_requested");
+  });
+
+  it("refuses to submit a version whose scan never finished, until it is scanned", async () => {
+    const v = await freeze(4);
+    await t.db.datasetVersion.update({ where: { id: v.id }, data: { scan: "{}" } });
+    await expect(submitDatasetVersion(t.db, projectId, v.id, people.analyst)).rejects.toThrow(/has not been scanned yet\. Press "Scan again"/);
+    await runScan(t.db, projectId, v.id);
+    await submitDatasetVersion(t.db, projectId, v.id, people.analyst);
+    expect((await t.db.datasetVersion.findUniqueOrThrow({ where: { id: v.id } })).approvalState).toBe("submitted");
   });
 
   it("lets one of a concurrent approve and request-changes win; the other gets a conflict", async () => {

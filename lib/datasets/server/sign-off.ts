@@ -68,6 +68,11 @@ async function loadVersion(db: Db, projectId: string, versionId: string) {
 }
 
 async function assertNoBlockingFindings(db: Db, versionId: string, version: number, doing: string): Promise<void> {
+  // A version whose scan never finished has no findings to show: that is not the same as clean.
+  const scanned = await db.datasetVersion.findUnique({ where: { id: versionId }, select: { scan: true } });
+  if (!(JSON.parse(scanned?.scan || "{}") as { scannedAt?: string }).scannedAt) {
+    throw new ConflictError(`v${version} has not been scanned yet. Press "Scan again" in the Scans section, resolve what it finds, then ${doing}.`);
+  }
   const open = await openBlockingFindings(db, versionId);
   if (open > 0) {
     throw new ConflictError(
