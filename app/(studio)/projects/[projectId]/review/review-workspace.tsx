@@ -511,7 +511,7 @@ function ShortcutSheet({ keys, onChange, onClose }: { keys: ShortcutMap; onChang
           ×
         </button>
       </div>
-      <dl className="grid grid-cols-[7rem_1fr_auto] items-center gap-x-3 gap-y-1">
+      <dl className="grid grid-cols-[10rem_1fr_auto] items-center gap-x-3 gap-y-1">
         {SHORTCUT_ACTIONS.map((action) => (
           <div key={action} className="contents">
             <dt>
