@@ -37,17 +37,7 @@ interface DecisionConflict {
   theirs: PairDetail;
 }
 
-export function ReviewWorkspace({
-  projectId,
-  initial,
-  initialFilter,
-  canReview,
-  canAssign,
-  members,
-  schema,
-  initialPairId,
-  secondReviewsOwed,
-}: {
+interface FirstReviewProps {
   projectId: string;
   initial: PairListPage;
   initialFilter: PairFilter;
@@ -56,8 +46,10 @@ export function ReviewWorkspace({
   members: Member[];
   schema: SchemaTables;
   initialPairId: string | null;
-  secondReviewsOwed: number;
-}) {
+}
+
+export function ReviewWorkspace({ secondReviewsOwed, ...props }: FirstReviewProps & { secondReviewsOwed: number }) {
+  const { projectId } = props;
   const [mode, setMode] = useState<"review" | "second">("review");
   const [owed, setOwed] = useState(secondReviewsOwed);
   const tabs = (owed > 0 || mode === "second") && (
@@ -80,31 +72,13 @@ export function ReviewWorkspace({
       {mode === "second" ? (
         <SecondReviewQueue projectId={projectId} onCount={setOwed} />
       ) : (
-        <FirstReview projectId={projectId} initial={initial} initialFilter={initialFilter} canReview={canReview} canAssign={canAssign} members={members} schema={schema} initialPairId={initialPairId} />
+        <FirstReview {...props} />
       )}
     </>
   );
 }
 
-function FirstReview({
-  projectId,
-  initial,
-  initialFilter,
-  canReview,
-  canAssign,
-  members,
-  schema,
-  initialPairId,
-}: {
-  projectId: string;
-  initial: PairListPage;
-  initialFilter: PairFilter;
-  canReview: boolean;
-  canAssign: boolean;
-  members: Member[];
-  schema: SchemaTables;
-  initialPairId: string | null;
-}) {
+function FirstReview({ projectId, initial, initialFilter, canReview, canAssign, members, schema, initialPairId }: FirstReviewProps) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const [filter, setFilter] = useState<PairFilter>(initialFilter);
