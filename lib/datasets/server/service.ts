@@ -126,6 +126,7 @@ export async function freezeDatasetVersion(db: Db, projectId: string, raw: Freez
     pairId: p.id,
     split: split.get(p.id) ?? "train",
     question: p.question,
+    style: p.style,
     sql: p.query.sql,
     result: p.query.result!,
     topLevelOrderBy: p.query.topLevelOrderBy,

@@ -235,7 +235,7 @@ export async function runEvalJob(db: Db, ctx: JobContext<{ runId: string }>) {
             reason = redactSecrets(c.reason);
           }
           await db.evalResult.upsert({
-            where: { evalRunId_itemId: { evalRunId: run.id, itemId: item.id } },
+            where: { evalRunId_itemId_repeat: { evalRunId: run.id, itemId: item.id, repeat: 0 } },
             create: { evalRunId: run.id, itemId: item.id, predictedSql, outcome, reason: reason.slice(0, 1000), errorClass, predResult, latencyMs, suiteMatch, suiteSize },
             update: {},
           });
