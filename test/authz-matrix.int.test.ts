@@ -10,7 +10,8 @@ import type { RouteAccess } from "@/lib/auth/server/route";
 import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion } from "@/lib/datasets/server/service";
 import { runScan } from "@/lib/datasets/server/scan";
-import { ensureBaselineEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
+import { ensureBaselineEndpoint } from "@/lib/evaluation/server/endpoints";
+import { startEvalRun } from "@/lib/evaluation/server/service";
 import { createApiToken, createInvitation } from "@/lib/auth/server/users";
 
 const RULES: Record<string, string> = {

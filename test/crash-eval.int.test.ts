@@ -12,7 +12,8 @@ import { requestQueryGeneration } from "@/lib/queries/server/service";
 import { requestQuestionGeneration } from "@/lib/questions/server/service";
 import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion } from "@/lib/datasets/server/service";
-import { createOpenAiEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
+import { createOpenAiEndpoint } from "@/lib/evaluation/server/endpoints";
+import { startEvalRun } from "@/lib/evaluation/server/service";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 
 let t: TestDb;

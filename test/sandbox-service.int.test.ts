@@ -17,7 +17,7 @@ import {
 import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 import { ValidationError } from "@/lib/errors";
-import { createOpenAiEndpoint } from "@/lib/evaluation/server/service";
+import { createOpenAiEndpoint } from "@/lib/evaluation/server/endpoints";
 import { startOpenAiStandIn } from "@/test/stand-ins/openai-server";
 
 let t: TestDb;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/test/helpers/db";
 import { createProject } from "@/lib/projects/server/service";
-import { createOpenAiEndpoint } from "@/lib/evaluation/server/service";
+import { createOpenAiEndpoint } from "@/lib/evaluation/server/endpoints";
 import { openSecret, sealSecret } from "@/lib/secrets/server/crypto";
 import { rotateSecrets } from "@/lib/secrets/server/rotate";
 

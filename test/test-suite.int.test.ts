@@ -15,7 +15,9 @@ import { requestQueryGeneration } from "@/lib/queries/server/service";
 import { requestQuestionGeneration } from "@/lib/questions/server/service";
 import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion } from "@/lib/datasets/server/service";
-import { createOpenAiEndpoint, getEvalRun, listEvalRuns, startEvalRun } from "@/lib/evaluation/server/service";
+import { createOpenAiEndpoint } from "@/lib/evaluation/server/endpoints";
+import { getEvalRun, listEvalRuns } from "@/lib/evaluation/server/runs";
+import { startEvalRun } from "@/lib/evaluation/server/service";
 import { executeReadOnly } from "@/lib/sql/server/safe-exec";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 

@@ -10,7 +10,8 @@ import { requestQuestionGeneration } from "@/lib/questions/server/service";
 import { decidePair } from "@/lib/review/server/service";
 import { submitSecondReview } from "@/lib/review/server/second-review";
 import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
-import { ensureBaselineEndpoint, startEvalRun } from "@/lib/evaluation/server/service";
+import { ensureBaselineEndpoint } from "@/lib/evaluation/server/endpoints";
+import { startEvalRun } from "@/lib/evaluation/server/service";
 import { OPENFLIGHTS_DDL, OPENFLIGHTS_ROWS } from "@/lib/demo/openflights";
 import { DEMO_USERS, ensureDemoUsers } from "@/lib/auth/server/users";
 

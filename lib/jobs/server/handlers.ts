@@ -9,7 +9,8 @@ import { QUERIES_IMPORT_JOB } from "@/lib/queries/jobs";
 import { QUESTIONS_JOB, runQuestionsJob } from "@/lib/questions/server/service";
 import { LLM_QUESTIONS_JOB, runLlmQuestionsJob } from "@/lib/questions/server/llm";
 import { ROUND_TRIP_JOB, runRoundTripJob } from "@/lib/questions/server/round-trip";
-import { EVAL_JOB, runEvalJob } from "@/lib/evaluation/server/service";
+import { EVAL_JOB } from "@/lib/evaluation/server/service";
+import { runEvalJob } from "@/lib/evaluation/server/runner";
 
 // Job type → service. Handlers hold no logic of their own.
 export function getJobHandlers(db: Db): Record<string, JobHandler> {

@@ -8,7 +8,7 @@ import { POST as llmRoute } from "@/app/api/projects/[projectId]/queries/llm/rou
 import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 import { NotFoundError, ValidationError } from "@/lib/errors";
-import { createOpenAiEndpoint, ensureBaselineEndpoint } from "@/lib/evaluation/server/service";
+import { createOpenAiEndpoint, ensureBaselineEndpoint } from "@/lib/evaluation/server/endpoints";
 import { createProject } from "@/lib/projects/server/service";
 import { importQueryLog } from "@/lib/queries/server/import";
 import type { JobContext } from "@/lib/jobs/server/worker";

@@ -11,7 +11,7 @@ import { POST as roundTripRoute } from "@/app/api/projects/[projectId]/questions
 import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
 import { OPENFLIGHTS_DDL } from "@/lib/demo/openflights";
 import { ProviderError } from "@/lib/errors";
-import { createOpenAiEndpoint } from "@/lib/evaluation/server/service";
+import { createOpenAiEndpoint } from "@/lib/evaluation/server/endpoints";
 import type { JobContext } from "@/lib/jobs/server/worker";
 import { createProject } from "@/lib/projects/server/service";
 import { importQueryLog } from "@/lib/queries/server/import";

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { listDatasetVersions } from "@/lib/datasets/server/service";
-import { listEndpoints, listEvalRuns } from "@/lib/evaluation/server/service";
+import { listEndpoints } from "@/lib/evaluation/server/endpoints";
+import { listEvalRuns } from "@/lib/evaluation/server/runs";
 import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Badge, stateTone } from "@/components/ui/badge";

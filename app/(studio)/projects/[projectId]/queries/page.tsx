@@ -8,7 +8,7 @@ import { CoverageMatrix } from "./coverage-matrix";
 import { ImportLog } from "./import-log";
 import { LlmGenerateForm } from "./llm-generate-form";
 import { QuestionsForm } from "./questions-form";
-import { listEndpoints } from "@/lib/evaluation/server/service";
+import { listEndpoints } from "@/lib/evaluation/server/endpoints";
 import { findActiveJob } from "@/lib/jobs/server/queue";
 import { requireProjectPage } from "@/lib/auth/server/page";
 import { roleAllows } from "@/lib/auth/policy";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
 import { getLatestSchema } from "@/lib/schema/server/service";
 import { defaultRowsFor, listSandboxes, previewSandbox } from "@/lib/sandbox/server/service";
-import { listEndpoints } from "@/lib/evaluation/server/service";
+import { listEndpoints } from "@/lib/evaluation/server/endpoints";
 import { toEffectiveSchema } from "@/lib/schema/model";
 import { findActiveJob } from "@/lib/jobs/server/queue";
 import { requireProjectPage } from "@/lib/auth/server/page";

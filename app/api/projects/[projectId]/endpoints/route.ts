@@ -1,7 +1,7 @@
 // GET /api/projects/:projectId/endpoints — model endpoints · POST — add an OpenAI-compatible endpoint
 import { projectRoute } from "@/lib/auth/server/route";
 import { parseJson } from "@/lib/http";
-import { createEndpointInput, createOpenAiEndpoint, listEndpoints } from "@/lib/evaluation/server/service";
+import { createEndpointInput, createOpenAiEndpoint, listEndpoints } from "@/lib/evaluation/server/endpoints";
 
 export const runtime = "nodejs";
 

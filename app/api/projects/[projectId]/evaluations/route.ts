@@ -2,7 +2,8 @@
 import { projectRoute } from "@/lib/auth/server/route";
 import { parseJson } from "@/lib/http";
 import { toJobView } from "@/lib/jobs/server/queue";
-import { listEvalRuns, startEvalInput, startEvalRun } from "@/lib/evaluation/server/service";
+import { listEvalRuns } from "@/lib/evaluation/server/runs";
+import { startEvalInput, startEvalRun } from "@/lib/evaluation/server/service";
 
 export const runtime = "nodejs";
 

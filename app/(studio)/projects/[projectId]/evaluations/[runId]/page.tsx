@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db/server/client";
-import { getEvalRun } from "@/lib/evaluation/server/service";
+import { getEvalRun } from "@/lib/evaluation/server/runs";
 import { findActiveJob } from "@/lib/jobs/server/queue";
 import { requireProjectPage } from "@/lib/auth/server/page";
 import { Card, PageHeader, Stat } from "@/components/ui/card";

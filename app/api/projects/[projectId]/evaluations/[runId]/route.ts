@@ -1,6 +1,6 @@
 // GET /api/projects/:projectId/evaluations/:runId — a run with accuracy and per-item results
 import { projectRoute } from "@/lib/auth/server/route";
-import { getEvalRun } from "@/lib/evaluation/server/service";
+import { getEvalRun } from "@/lib/evaluation/server/runs";
 
 export const runtime = "nodejs";
 
