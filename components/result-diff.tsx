@@ -21,6 +21,8 @@ export interface ResultDiffProps {
   /** Most aligned rows rendered (default 200). */
   rowCap?: number;
   className?: string;
+  /** Titles of the two sides (default: the stored result and the reviewer's). */
+  labels?: { stored: string; edited: string };
 }
 
 interface GridColumn {
@@ -199,7 +201,7 @@ function Grid({ side, title, result, diff, rows, columns }: { side: "stored" | "
   );
 }
 
-export function ResultDiff({ stored, edited, orderMatters, editedTruncated = false, defaultOnlyDifferences = false, rowCap = 200, className }: ResultDiffProps) {
+export function ResultDiff({ stored, edited, orderMatters, editedTruncated = false, defaultOnlyDifferences = false, rowCap = 200, className, labels = { stored: "Stored result", edited: "Your result" } }: ResultDiffProps) {
   const diff = useMemo(() => diffResults(stored, edited, { orderMatters, rowCap }), [stored, edited, orderMatters, rowCap]);
   const [onlyDifferences, setOnlyDifferences] = useState(defaultOnlyDifferences);
   const toggleId = useId();
@@ -212,7 +214,7 @@ export function ResultDiff({ stored, edited, orderMatters, editedTruncated = fal
     : null;
 
   return (
-    <div className={cn("space-y-2", className)} role="group" aria-label="Stored result compared with yours">
+    <div className={cn("space-y-2", className)} role="group" aria-label={`${labels.stored} compared with ${labels.edited.toLowerCase()}`}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <p className={cn("rounded-md px-2 py-1 text-sm", diff.same ? "bg-emerald-50 text-emerald-800" : "bg-amber-50 text-amber-900")} aria-live="polite">
           <Sentence text={diff.summary} />
@@ -227,8 +229,8 @@ export function ResultDiff({ stored, edited, orderMatters, editedTruncated = fal
         <p className="text-xs text-amber-800">Your result was cut at its row limit: rows past the cut count as missing here even if your query returns them.</p>
       )}
       <div className="grid gap-3 lg:grid-cols-2">
-        <Grid side="stored" title="Stored result" result={stored} diff={diff} rows={rows} columns={columnsFor(diff, "stored")} />
-        <Grid side="edited" title="Your result" result={edited} diff={diff} rows={rows} columns={columnsFor(diff, "edited")} />
+        <Grid side="stored" title={labels.stored} result={stored} diff={diff} rows={rows} columns={columnsFor(diff, "stored")} />
+        <Grid side="edited" title={labels.edited} result={edited} diff={diff} rows={rows} columns={columnsFor(diff, "edited")} />
       </div>
       {note && <p className="text-xs text-slate-500">{note}</p>}
     </div>

@@ -5,8 +5,8 @@ import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
-import { diffText, type DiffSegment } from "@/lib/review/text-diff";
+import { diffText } from "@/lib/review/text-diff";
+import { InlineDiff } from "@/components/inline-diff";
 import type { HistoryActor, HistoryComment, HistoryEvent, PairHistory as History } from "@/lib/review/server/history";
 
 // A pair's history as a timeline, newest first: who did what and when, each change's revision,
@@ -59,31 +59,6 @@ function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.length ? value.join(", ") : "none";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value).replace(/_/g, " ");
-}
-
-/** Removed text struck through on rose, added text on emerald, the rest as is. */
-export function InlineDiff({ segments, mono = false }: { segments: DiffSegment[]; mono?: boolean }) {
-  return (
-    <div className={cn("whitespace-pre-wrap break-words rounded border border-slate-200 bg-white px-2 py-1 text-xs leading-5 text-slate-700", mono && "font-mono")}>
-      {segments.map((s, i) =>
-        s.kind === "same" ? (
-          <span key={i}>{s.text}</span>
-        ) : s.kind === "removed" ? (
-          <del key={i} className="rounded-sm bg-rose-100 text-rose-800 decoration-rose-400">
-            <span className="sr-only">[removed: </span>
-            {s.text}
-            <span className="sr-only">]</span>
-          </del>
-        ) : (
-          <ins key={i} className="rounded-sm bg-emerald-100 text-emerald-900 no-underline">
-            <span className="sr-only">[added: </span>
-            {s.text}
-            <span className="sr-only">]</span>
-          </ins>
-        ),
-      )}
-    </div>
-  );
 }
 
 function TextChange({ label, change, mono }: { label: string; change: { before: string; after: string }; mono?: boolean }) {
