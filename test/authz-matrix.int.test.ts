@@ -45,9 +45,19 @@ const RULES: Record<string, string> = {
   "GET /api/projects/[projectId]/drift": "project:project.view",
   "GET /api/projects/[projectId]/endpoints": "project:project.view",
   "POST /api/projects/[projectId]/endpoints": "project:evaluations.run",
+  "PATCH /api/projects/[projectId]/endpoints/[endpointId]": "project:evaluations.run",
+  "DELETE /api/projects/[projectId]/endpoints/[endpointId]": "project:evaluations.run",
+  "POST /api/projects/[projectId]/endpoints/[endpointId]/test": "project:evaluations.run",
   "GET /api/projects/[projectId]/evaluations": "project:project.view",
   "POST /api/projects/[projectId]/evaluations": "project:evaluations.run",
   "GET /api/projects/[projectId]/evaluations/[runId]": "project:project.view",
+  "GET /api/projects/[projectId]/evaluations/[runId]/items/[itemId]": "project:project.view",
+  "GET /api/projects/[projectId]/evaluations/[runId]/export": "project:project.view",
+  "GET /api/projects/[projectId]/evaluations/compare": "project:project.view",
+  "GET /api/projects/[projectId]/evaluations/timeline": "project:project.view",
+  "GET /api/projects/[projectId]/evaluations/regression": "project:project.view",
+  "POST /api/projects/[projectId]/evaluations/regression": "project:evaluations.run",
+  "DELETE /api/projects/[projectId]/evaluations/regression": "project:evaluations.run",
   "POST /api/projects/[projectId]/invitations": "project:project.admin",
   "DELETE /api/projects/[projectId]/invitations/[invitationId]": "project:project.admin",
   "POST /api/projects/[projectId]/foreign-keys": "project:pipeline.build",
@@ -136,6 +146,7 @@ beforeAll(async () => {
   const worker = startTestWorker(t.db);
   await worker.drain();
   await worker.stop();
+  ids.itemId = (await t.db.evalResult.findFirstOrThrow({ where: { evalRunId: run.id } })).itemId;
   ids.invitationId = (await createInvitation(t.db, projectId, { email: "new@matrix.test", role: "viewer" }, { id: people.admin, email: "", name: "", isAdmin: false })).id;
   ids.tokenId = (await createApiToken(t.db, { id: people.viewer, email: "", name: "", isAdmin: false }, "matrix", false)).id;
 }, 180_000);

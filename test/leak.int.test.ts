@@ -59,12 +59,17 @@ beforeAll(async () => {
   const goodId = (good.json as { endpoint: { id: string } }).endpoint.id;
   const badId = (bad.json as { endpoint: { id: string } }).endpoint.id;
   const runGood = await startEvalRun(t.db, ids.projectId, { datasetVersionId: version.id, endpointId: goodId, compare: {} });
-  await startEvalRun(t.db, ids.projectId, { datasetVersionId: version.id, endpointId: badId, compare: {} });
+  const runBad = await startEvalRun(t.db, ids.projectId, { datasetVersionId: version.id, endpointId: badId, compare: {} });
   ids.runId = runGood.run.id;
+  ids.otherRunId = runBad.run.id;
   ids.jobId = runGood.job.id;
   const worker = startTestWorker(t.db);
   await worker.drain();
   await worker.stop();
+  const answered = await t.db.evalResult.findFirstOrThrow({ where: { evalRunId: runGood.run.id } });
+  ids.itemId = answered.itemId;
+  // The regression set's list is read too, with an item in it.
+  await t.db.regressionItem.create({ data: { projectId: ids.projectId, itemId: answered.itemId, addedFromRunId: runGood.run.id } });
 }, 180_000);
 
 afterAll(async () => {
@@ -95,7 +100,11 @@ describe("secrets never leave the server", () => {
   it("is absent from every GET response and every export", async () => {
     const leaks: string[] = [];
     for (const route of routes.filter((r) => r.method === "GET")) {
-      const queries = route.key.endsWith("/export")
+      const queries = route.key.endsWith("/evaluations/[runId]/export")
+        ? ["format=csv", "format=json", "format=md&monthly=1000"]
+        : route.key.endsWith("/evaluations/compare")
+          ? [`runs=${ids.runId}`, `runs=${ids.runId},${ids.otherRunId}`]
+          : route.key.endsWith("/export")
         ? ["format=fireworks_rft", "format=fireworks_sft", "format=fireworks_sft&part=test", "format=bedrock&part=train", "format=jsonl", "format=csv", "format=parquet"]
         : route.key.endsWith("/audit")
           ? ["", "format=csv", "format=json"]
@@ -117,7 +126,8 @@ describe("secrets never leave the server", () => {
 
   it("is absent from stored answers and errors, and sealed in the database", async () => {
     const results = await t.db.evalResult.findMany();
-    for (const r of results) expect(findLeaks(`${r.predictedSql} ${r.reason} ${r.predResult ?? ""}`)).toEqual([]);
+    for (const r of results) expect(findLeaks(`${r.predictedSql} ${r.responseText} ${r.reason} ${r.predResult ?? ""}`)).toEqual([]);
+    for (const c of await t.db.evalCache.findMany()) expect(findLeaks(c.text)).toEqual([]);
     const jobs = await t.db.job.findMany();
     for (const j of jobs) expect(findLeaks(`${j.error ?? ""} ${j.message} ${j.result ?? ""} ${j.payload}`)).toEqual([]);
     const connections = await t.db.providerConnection.findMany();

@@ -77,7 +77,8 @@ export function compareResults(
         }
       }
     }
-    return compareRowsWith(gold.rows, pred.rows, identity(goldWidth), s, eq);
+    const exact = sameRowCount && !s.orderMatters ? indexExactValues(goldCols, predCols, gold.rows, s) : undefined;
+    return compareRowsWith(gold.rows, pred.rows, identity(goldWidth), s, eq, exact);
   }
 
   const nameOk = (g: number, p: number) => s.ignoreColumnNames || sameName(gold.columns[g], pred.columns[p]);
@@ -89,14 +90,23 @@ export function compareResults(
   }
 
   // Column-vector step: a pred column is a candidate for a gold column when their value multisets match.
-  const sortedGold = goldCols.map((c) => sortValues(c));
-  const sortedPred = predCols.map((c) => sortValues(c));
+  const exact = indexExactValues(goldCols, predCols, gold.rows, s);
+  const goldTypes = goldCols.map(countTypes);
+  const predTypes = predCols.map(countTypes);
+  const sortedGold = lazyList(goldWidth, (g) => sortValues(goldCols[g]));
+  const sortedPred = lazyList(predWidth, (p) => sortValues(predCols[p]));
+  const columnsMatch = (g: number, p: number): boolean => {
+    // Sorted columns can only agree position by position when they hold as many values of each type.
+    if (!sameCounts(goldTypes[g], predTypes[p])) return false;
+    if (sameSortedIds(exact.sortedGold(g), exact.sortedPred(p))) return true;
+    return sortedEqual(sortedGold(g), sortedPred(p), eq);
+  };
   const candidates: number[][] = [];
   const unmatched: number[] = [];
   for (let g = 0; g < goldWidth; g++) {
     const list: number[] = [];
     for (let p = 0; p < predWidth; p++) {
-      if (nameOk(g, p) && sortedEqual(sortedGold[g], sortedPred[p], eq)) list.push(p);
+      if (nameOk(g, p) && columnsMatch(g, p)) list.push(p);
     }
     if (list.length === 0) unmatched.push(g);
     candidates.push(list);
@@ -104,25 +114,26 @@ export function compareResults(
   if (unmatched.length > 0) {
     // A few wrong values read best as row differences; a wholly different column reads best by name.
     const mapping = guessMapping(goldCols, predCols, nameOk, s, candidates);
-    const differing = countDifferingRows(gold.rows, pred.rows, mapping, s, eq);
+    const { differing, diff } = countDifferingRows(gold.rows, pred.rows, mapping, s, eq);
     const g = unmatched[0];
     if (differing === 0) {
       // The values agree; only the names kept the columns apart.
       return { match: false, reason: `no column named ${quote(gold.columns[g])} (gold column ${g + 1}) in the prediction` };
     }
     if (differing <= Math.max(3, Math.floor(gold.rows.length / 10))) {
-      return compareRowsWith(gold.rows, pred.rows, mapping, s, eq);
+      // The multiset difference is already known (and not empty): explain it rather than recompute it.
+      return diff ? { match: false, reason: differenceReason(diff) } : compareRowsWith(gold.rows, pred.rows, mapping, s, eq);
     }
     const label = gold.columns[g] ? ` (${gold.columns[g]})` : "";
     return { match: false, reason: `no column matches gold column ${g + 1}${label}` };
   }
 
-  const search = searchPermutation(gold.rows, pred.rows, goldCols, predCols, candidates, s, eq);
+  const search = searchPermutation(gold.rows, pred.rows, goldCols, predCols, candidates, s, eq, exact);
   if (search.found) {
     const reordered = search.found.some((p, g) => p !== g);
     return { match: true, reason: reordered ? "results match (columns in a different order)" : "results match" };
   }
-  return compareRowsWith(gold.rows, pred.rows, search.fallback, s, eq);
+  return compareRowsWith(gold.rows, pred.rows, search.fallback, s, eq, exact);
 }
 
 // ---------- row comparison under a fixed column mapping ----------
@@ -134,11 +145,15 @@ function compareRowsWith(
   mapping: number[],
   s: CompareSettings,
   eq: ValueEquals,
+  exact?: ExactIndex,
 ): CompareOutcome {
+  const exactSame = () => exact !== undefined && goldRows.length === predRows.length && sameExactRows(exact, mapping);
+  if (!s.orderMatters && exactSame()) return { match: true, reason: "results match" };
   const projected = predRows.map((row) => mapping.map((p) => row[p] ?? null));
   if (s.orderMatters && goldRows.length === projected.length) {
     const firstDiff = firstOrderedDifference(goldRows, projected, eq);
     if (firstDiff === undefined) return { match: true, reason: "results match" };
+    if (exactSame()) return { match: false, reason: "rows are in a different order" };
     const diff = multisetDifference(goldRows, projected, eq);
     if (diff.missing.length === 0 && diff.extra.length === 0) {
       return { match: false, reason: "rows are in a different order" };
@@ -270,6 +285,7 @@ function searchPermutation(
   candidates: number[][],
   s: CompareSettings,
   eq: ValueEquals,
+  exact: ExactIndex,
 ): { found?: number[]; fallback: number[] } {
   const width = goldCols.length;
   // Identical pred columns are interchangeable: only try them in index order.
@@ -285,10 +301,13 @@ function searchPermutation(
     const key = `${g1},${p1},${g2},${p2}`;
     let ok = pairCache.get(key);
     if (ok === undefined) {
-      const gold2 = goldCols[g1].map((v, r) => [v, goldCols[g2][r]]);
-      const pred2 = predCols[p1].map((v, r) => [v, predCols[p2][r]]);
-      const diff = multisetDifference(gold2, pred2, eq);
-      ok = diff.missing.length === 0 && diff.extra.length === 0;
+      ok = sameExactPairs(exact, g1, p1, g2, p2);
+      if (!ok && !(exact.exactOnly(g1, p1) && exact.exactOnly(g2, p2))) {
+        const gold2 = goldCols[g1].map((v, r) => [v, goldCols[g2][r]]);
+        const pred2 = predCols[p1].map((v, r) => [v, predCols[p2][r]]);
+        const diff = multisetDifference(gold2, pred2, eq);
+        ok = diff.missing.length === 0 && diff.extra.length === 0;
+      }
       pairCache.set(key, ok);
     }
     return ok;
@@ -304,7 +323,7 @@ function searchPermutation(
     if (depth === width) {
       firstComplete ??= [...mapping];
       checks++;
-      if (compareRowsWith(goldRows, predRows, mapping, s, eq).match) {
+      if (rowsMatchWith(goldRows, predRows, mapping, s, eq, exact)) {
         found = [...mapping];
         return true;
       }
@@ -349,18 +368,48 @@ function greedyMapping(candidates: number[][], predWidth: number): number[] {
   return mapping.map((p) => (p === -1 ? (free.shift() ?? 0) : p));
 }
 
-/** Rows that differ under a mapping: index by index when order matters, else the larger side of the multiset difference. */
+/**
+ * Rows that differ under a mapping: index by index when order matters, else the larger side of the
+ * multiset difference (returned too, so a caller explaining it need not compute it again).
+ */
 function countDifferingRows(
   goldRows: JsonValue[][],
   predRows: JsonValue[][],
   mapping: number[],
   s: CompareSettings,
   eq: ValueEquals,
-): number {
+): { differing: number; diff?: Difference } {
   const projected = predRows.map((row) => mapping.map((p) => row[p] ?? null));
-  if (s.orderMatters) return goldRows.filter((row, r) => !rowsEqual(row, projected[r], eq)).length;
+  if (s.orderMatters) return { differing: goldRows.filter((row, r) => !rowsEqual(row, projected[r], eq)).length };
   const diff = multisetDifference(goldRows, projected, eq);
-  return Math.max(diff.missing.length, diff.extra.length);
+  return { differing: Math.max(diff.missing.length, diff.extra.length), diff };
+}
+
+/** compareRowsWith(...).match without building the explanation of a mismatch. */
+function rowsMatchWith(
+  goldRows: JsonValue[][],
+  predRows: JsonValue[][],
+  mapping: number[],
+  s: CompareSettings,
+  eq: ValueEquals,
+  exact: ExactIndex,
+): boolean {
+  if (s.orderMatters && goldRows.length === predRows.length) {
+    const width = mapping.length;
+    for (let r = 0; r < goldRows.length; r++) {
+      const g = goldRows[r];
+      if (g.length > width) return false;
+      const row = predRows[r];
+      for (let c = 0; c < g.length; c++) if (!eq(g[c], row[mapping[c]] ?? null)) return false;
+    }
+    return true;
+  }
+  if (goldRows.length === predRows.length) {
+    if (sameExactRows(exact, mapping)) return true;
+    // Where equal means identical, the ids have decided.
+    if (exact.goldRegular && mapping.every((p, g) => exact.exactOnly(g, p))) return false;
+  }
+  return compareRowsWith(goldRows, predRows, mapping, s, eq).match;
 }
 
 /**
@@ -497,8 +546,39 @@ function compareRows(a: JsonValue[], b: JsonValue[]): number {
   return 0;
 }
 
+/**
+ * The column sorted by compareValues. Each type is sorted on its own (numbers as a Float64Array,
+ * strings by code unit, as `<` orders them), which gives the same order up to ties, and tied
+ * values are interchangeable to every comparison made on the sorted column.
+ */
 function sortValues(col: JsonValue[]): JsonValue[] {
-  return [...col].sort(compareValues);
+  let nulls = 0;
+  let falses = 0;
+  let trues = 0;
+  const numbers: number[] = [];
+  const strings: string[] = [];
+  const objects: JsonValue[] = [];
+  for (const v of col) {
+    if (v === null) nulls++;
+    else if (typeof v === "number") numbers.push(v);
+    else if (typeof v === "string") strings.push(v);
+    else if (typeof v === "boolean") {
+      if (v) trues++;
+      else falses++;
+    } else objects.push(v);
+  }
+  const sortedNumbers = Float64Array.from(numbers).sort();
+  strings.sort();
+  objects.sort(compareValues);
+  const out = new Array<JsonValue>(col.length);
+  let k = 0;
+  for (let i = 0; i < nulls; i++) out[k++] = null;
+  for (let i = 0; i < falses; i++) out[k++] = false;
+  for (let i = 0; i < trues; i++) out[k++] = true;
+  for (const n of sortedNumbers) out[k++] = n;
+  for (const t of strings) out[k++] = t;
+  for (const o of objects) out[k++] = o;
+  return out;
 }
 
 function sortedEqual(a: JsonValue[], b: JsonValue[], eq: ValueEquals): boolean {
@@ -510,6 +590,160 @@ function sortedEqual(a: JsonValue[], b: JsonValue[], eq: ValueEquals): boolean {
 function columnsIdentical(a: JsonValue[], b: JsonValue[]): boolean {
   for (let i = 0; i < a.length; i++) if (compareValues(a[i], b[i]) !== 0) return false;
   return true;
+}
+
+// ---------- exact-value fast paths ----------
+// Most comparisons of large results end in a match where every value is exactly equal. Each value
+// is interned to an integer id (equal ids: the same value, so equal under any tolerance), and
+// multisets of ids are compared with typed-array sorts instead of comparator sorts and JSON keys.
+// An id check only ever confirms a match; when ids differ the tolerant comparison decides, so the
+// verdicts and reasons are those the tolerant comparison alone gives.
+
+interface ExactIndex {
+  goldIds: Int32Array[];
+  predIds: Int32Array[];
+  /** Bound on every id. */
+  size: number;
+  /** Every gold row holds exactly one value per column (a ragged row never matches exactly). */
+  goldRegular: boolean;
+  sortedGold: (g: number) => Int32Array;
+  sortedPred: (p: number) => Int32Array;
+  /**
+   * Whether values of gold column g and pred column p are equal only when identical: no arrays or
+   * objects (compared ignoring key order), and no two distinct numbers of the two columns within
+   * the tolerance. Then the ids decide a comparison of these columns either way.
+   */
+  exactOnly: (g: number, p: number) => boolean;
+}
+
+function indexExactValues(goldCols: JsonValue[][], predCols: JsonValue[][], goldRows: JsonValue[][], s: CompareSettings): ExactIndex {
+  const primitives = new Map<string | number | boolean, number>();
+  const objects = new Map<string, number>();
+  let next = 1;
+  const idOf = (v: JsonValue): number => {
+    // NULL never equals NULL (nor a value holding one) under nullEqualsNull = false: a fresh id each time.
+    if (v === null) return s.nullEqualsNull ? 0 : next++;
+    if (typeof v === "object") {
+      if (!s.nullEqualsNull) return next++;
+      const key = JSON.stringify(v);
+      let id = objects.get(key);
+      if (id === undefined) objects.set(key, (id = next++));
+      return id;
+    }
+    let id = primitives.get(v);
+    if (id === undefined) primitives.set(v, (id = next++));
+    return id;
+  };
+  const ids = (col: JsonValue[]) => {
+    const out = new Int32Array(col.length);
+    for (let r = 0; r < col.length; r++) out[r] = idOf(col[r]);
+    return out;
+  };
+  const goldIds = goldCols.map(ids);
+  const predIds = predCols.map(ids);
+  const width = goldCols.length;
+  const exactOnlyCache = new Map<string, boolean>();
+  const exactOnly = (g: number, p: number): boolean => {
+    const key = `${g},${p}`;
+    let ok = exactOnlyCache.get(key);
+    if (ok === undefined) {
+      ok = valuesDistinctUnderTolerance(goldCols[g], predCols[p], s);
+      exactOnlyCache.set(key, ok);
+    }
+    return ok;
+  };
+  return {
+    exactOnly,
+    goldIds,
+    predIds,
+    size: next,
+    goldRegular: goldRows.every((row) => row.length === width),
+    sortedGold: lazyList(goldIds.length, (g) => goldIds[g].slice().sort()),
+    sortedPred: lazyList(predIds.length, (p) => predIds[p].slice().sort()),
+  };
+}
+
+function sameSortedIds(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * No arrays or objects, and no two distinct numbers within the tolerance. Checking neighbours in
+ * sorted order suffices: if a < b < c and a is within the tolerance of c, then so is b of a (an
+ * absolute tolerance, or both negative) or of c (both positive), and a relative tolerance that
+ * spans zero is at least 1, which makes every same-signed pair equal.
+ */
+function valuesDistinctUnderTolerance(a: JsonValue[], b: JsonValue[], s: CompareSettings): boolean {
+  const numbers: number[] = [];
+  for (const col of [a, b]) {
+    for (const v of col) {
+      if (typeof v === "number") numbers.push(v);
+      else if (v !== null && typeof v === "object") return false;
+    }
+  }
+  const sorted = Float64Array.from(numbers).sort();
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] !== sorted[i - 1] && valuesEqual(sorted[i - 1], sorted[i], s)) return false;
+  }
+  return true;
+}
+
+/** Whether gold columns (g1, g2) and pred columns (p1, p2) hold exactly the same multiset of value pairs. */
+function sameExactPairs(exact: ExactIndex, g1: number, p1: number, g2: number, p2: number): boolean {
+  const m = exact.size;
+  if (m * m > Number.MAX_SAFE_INTEGER) return false;
+  const pairs = (a: Int32Array, b: Int32Array) => {
+    const out = new Float64Array(a.length);
+    for (let r = 0; r < a.length; r++) out[r] = a[r] * m + b[r];
+    return out.sort();
+  };
+  return sameSortedIds(pairs(exact.goldIds[g1], exact.goldIds[g2]), pairs(exact.predIds[p1], exact.predIds[p2]));
+}
+
+/** Whether gold rows and pred rows projected through mapping are exactly the same multiset. */
+function sameExactRows(exact: ExactIndex, mapping: number[]): boolean {
+  if (!exact.goldRegular || mapping.length === 0) return false;
+  if (mapping.some((p) => p < 0 || p >= exact.predIds.length)) return false;
+  let gold: ArrayLike<number> = exact.goldIds[0];
+  let pred: ArrayLike<number> = exact.predIds[mapping[0]];
+  // Row codes grow one column at a time: (code so far, next id) is interned to a new code, so codes stay small.
+  for (let c = 1; c < mapping.length; c++) {
+    const codes = new Map<number, number>();
+    const bound = Math.max(exact.size, 2 * gold.length + 1);
+    if (bound * exact.size > Number.MAX_SAFE_INTEGER) return false;
+    const combine = (prev: ArrayLike<number>, ids: Int32Array) => {
+      const out = new Int32Array(prev.length);
+      for (let r = 0; r < prev.length; r++) {
+        const key = prev[r] * exact.size + ids[r];
+        let code = codes.get(key);
+        if (code === undefined) codes.set(key, (code = codes.size));
+        out[r] = code;
+      }
+      return out;
+    };
+    gold = combine(gold, exact.goldIds[c]);
+    pred = combine(pred, exact.predIds[mapping[c]]);
+  }
+  return sameSortedIds(Int32Array.from(gold).sort(), Int32Array.from(pred).sort());
+}
+
+/** Values of each type (NULL, boolean, number, string, array/object) in a column. */
+function countTypes(col: JsonValue[]): number[] {
+  const counts = [0, 0, 0, 0, 0];
+  for (const v of col) counts[typeRank(v)]++;
+  return counts;
+}
+
+function sameCounts(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
+/** list(i) computes item i on first use and keeps it. */
+function lazyList<T>(length: number, make: (i: number) => T): (i: number) => T {
+  const items = new Array<T | undefined>(length);
+  return (i) => (items[i] ??= make(i));
 }
 
 // ---------- helpers ----------

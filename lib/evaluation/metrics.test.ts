@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accuracyWithInterval, summarizeBy } from "@/lib/evaluation/metrics";
+import { accuracyWithInterval, mean, percentileNearestRank, summarizeBy } from "@/lib/evaluation/metrics";
 
 describe("accuracyWithInterval", () => {
   it("matches the textbook Wilson interval", () => {
@@ -66,5 +66,35 @@ describe("summarizeBy", () => {
 
   it("returns nothing for no items", () => {
     expect(summarizeBy([], (i: { correct: boolean }) => String(i.correct))).toEqual([]);
+  });
+});
+
+describe("percentileNearestRank", () => {
+  it("picks the value at rank ceil(p/100 · n)", () => {
+    // 10 values: p50 → rank 5, p95 → rank 10 (9.5 rounds up), p90 → rank 9.
+    const values = [70, 10, 40, 20, 90, 30, 60, 50, 100, 80];
+    expect(percentileNearestRank(values, 50)).toBe(50);
+    expect(percentileNearestRank(values, 95)).toBe(100);
+    expect(percentileNearestRank(values, 90)).toBe(90);
+    expect(percentileNearestRank(values, 100)).toBe(100);
+    expect(percentileNearestRank(values, 1)).toBe(10);
+  });
+
+  it("returns one of the values, never an interpolation", () => {
+    expect(percentileNearestRank([1, 2], 50)).toBe(1);
+    expect(percentileNearestRank([5], 95)).toBe(5);
+  });
+
+  it("is 0 for no values and rejects impossible percentiles", () => {
+    expect(percentileNearestRank([], 50)).toBe(0);
+    expect(() => percentileNearestRank([1], 0)).toThrow(RangeError);
+    expect(() => percentileNearestRank([1], 101)).toThrow(RangeError);
+  });
+});
+
+describe("mean", () => {
+  it("averages, and is 0 for nothing", () => {
+    expect(mean([1, 2, 3, 6])).toBe(3);
+    expect(mean([])).toBe(0);
   });
 });

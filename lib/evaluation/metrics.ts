@@ -61,3 +61,23 @@ export function summarizeBy<T extends { correct: boolean }>(
       return { key: name, correct, total: members.length, items: members, ...accuracyWithInterval(correct, members.length) };
     });
 }
+
+/**
+ * The p-th percentile (0 < p ≤ 100) by the nearest-rank method: the smallest value with at least
+ * p% of the values at or below it, always one of the values (no interpolation). 0 for no values.
+ */
+export function percentileNearestRank(values: readonly number[], p: number): number {
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentileNearestRank needs 0 < p ≤ 100, got ${p}`);
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.max(1, rank) - 1];
+}
+
+/** Arithmetic mean; 0 for no values. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRetrievalBaseline, tokenize } from "@/lib/evaluation/retrieval-baseline";
+import { createExampleIndex, createRetrievalBaseline, tokenize } from "@/lib/evaluation/retrieval-baseline";
 
 const train = [
   { question: "How many airports are in France?", sql: "SELECT count(*) FROM airports WHERE country = 'France'" },
@@ -42,5 +42,27 @@ describe("createRetrievalBaseline", () => {
 
   it("handles an empty training set", () => {
     expect(createRetrievalBaseline([]).answer("anything")).toEqual({ sql: "", score: 0, matchedQuestion: "" });
+  });
+});
+
+describe("createExampleIndex", () => {
+  const index = createExampleIndex(train);
+
+  it("ranks examples by similarity, best first, with scores in [0, 1]", () => {
+    const out = index.nearest("average altitude of airports in France", 4);
+    expect(out[0].example.question).toBe("What is the average altitude of airports?");
+    expect(out.map((n) => n.index)).toHaveLength(4);
+    for (let i = 1; i < out.length; i++) expect(out[i - 1].score).toBeGreaterThanOrEqual(out[i].score);
+    expect(out.every((n) => n.score >= 0 && n.score <= 1)).toBe(true);
+  });
+
+  it("keeps the earlier example on ties and counts examples that share nothing", () => {
+    expect(index.nearest("zzz", 4).map((n) => n.index)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("leaves out excluded examples", () => {
+    const out = index.nearest(train[2].question, 2, (_example, i) => i === 2);
+    expect(out.map((n) => n.index)).not.toContain(2);
+    expect(out).toHaveLength(2);
   });
 });

@@ -1,6 +1,7 @@
 // The no-LLM baseline of a scorecard: answer a test question with the SQL of the most similar
 // training question (TF-IDF cosine over word tokens). A fine-tuned model that cannot beat this is
-// memorising templates rather than writing SQL.
+// memorising templates rather than writing SQL. The same index picks few-shot examples
+// (lib/evaluation/few-shot.ts), so "most similar" means one thing across the scorecard.
 
 export interface RetrievalAnswer {
   sql: string;
@@ -28,14 +29,37 @@ export function tokenize(text: string): string[] {
 
 type Vector = Map<string, number>;
 
-/** Builds the baseline from training pairs; `answer` picks the nearest training question. */
-export function createRetrievalBaseline(train: readonly { question: string; sql: string }[]): RetrievalBaseline {
-  const docs = train.map((pair) => tokenize(pair.question));
+export interface Example {
+  question: string;
+  sql: string;
+}
+
+export interface Neighbour<T extends Example> {
+  example: T;
+  /** Position of the example in the list the index was built from. */
+  index: number;
+  /** Cosine similarity in [0, 1]; 0 when nothing is shared. */
+  score: number;
+}
+
+export interface ExampleIndex<T extends Example> {
+  readonly size: number;
+  /**
+   * The k examples most similar to `question`, best first. Examples sharing nothing still count
+   * (score 0), so k are returned whenever there are k; ties keep the earlier example, so the
+   * choice is deterministic. `exclude` leaves examples out (e.g. the item being answered).
+   */
+  nearest(question: string, k: number, exclude?: (example: T, index: number) => boolean): Neighbour<T>[];
+}
+
+/** A TF-IDF index over the examples' questions. */
+export function createExampleIndex<T extends Example>(examples: readonly T[]): ExampleIndex<T> {
+  const docs = examples.map((example) => tokenize(example.question));
   const documentFrequency = new Map<string, number>();
   for (const tokens of docs) {
     for (const term of new Set(tokens)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
-  const n = train.length;
+  const n = examples.length;
   // Smoothed IDF keeps terms that occur everywhere slightly above zero.
   const idf = (term: string) => Math.log((1 + n) / (1 + (documentFrequency.get(term) ?? 0))) + 1;
 
@@ -57,22 +81,33 @@ export function createRetrievalBaseline(train: readonly { question: string; sql:
   const vectors = docs.map(vectorize);
 
   return {
-    answer(question: string): RetrievalAnswer {
-      if (n === 0) return { sql: "", score: 0, matchedQuestion: "" };
+    size: n,
+    nearest(question, k, exclude) {
+      if (n === 0 || k <= 0) return [];
       const query = vectorize(tokenize(question));
-      let best = 0;
-      let bestScore = -1;
+      const scored: { index: number; score: number }[] = [];
       for (let i = 0; i < n; i++) {
+        if (exclude?.(examples[i], i)) continue;
         let dot = 0;
         const [small, large] = query.size <= vectors[i].size ? [query, vectors[i]] : [vectors[i], query];
         for (const [term, weight] of small) dot += weight * (large.get(term) ?? 0);
-        // Ties keep the earliest pair, so answers are deterministic.
-        if (dot > bestScore + 1e-12) {
-          bestScore = dot;
-          best = i;
-        }
+        scored.push({ index: i, score: dot });
       }
-      return { sql: train[best].sql, score: Math.min(1, Math.max(0, bestScore)), matchedQuestion: train[best].question };
+      // Scores within rounding noise count as a tie, which the earlier example wins.
+      scored.sort((a, b) => (Math.abs(b.score - a.score) > 1e-12 ? b.score - a.score : a.index - b.index));
+      return scored.slice(0, k).map(({ index, score }) => ({ example: examples[index], index, score: Math.min(1, Math.max(0, score)) }));
+    },
+  };
+}
+
+/** Builds the baseline from training pairs; `answer` picks the nearest training question. */
+export function createRetrievalBaseline(train: readonly Example[]): RetrievalBaseline {
+  const index = createExampleIndex(train);
+  return {
+    answer(question: string): RetrievalAnswer {
+      const [best] = index.nearest(question, 1);
+      if (!best) return { sql: "", score: 0, matchedQuestion: "" };
+      return { sql: best.example.sql, score: best.score, matchedQuestion: best.example.question };
     },
   };
 }

@@ -1,12 +1,44 @@
 // A local stand-in for an OpenAI-compatible chat-completions endpoint, for tests and demos
 // without network access. It checks what real endpoints check (Bearer key, model, JSON body,
 // the shape of response_format) and answers in the same shapes, including OpenAI-style error bodies.
+// An answer function can script each request: a normal answer, a slow one, a malformed body, or
+// an error status with an optional Retry-After (see `standInReply`).
+// Run as a program (`node --import tsx test/stand-ins/openai-server.ts --delay-ms 100 --answers
+// answers.json`), it serves in its own process and prints "listening <base URL>"; benchmarks use
+// that so the endpoint does not share the event loop of the code being measured.
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
 
 export interface StandInMessage {
   role: string;
   content: string;
+}
+
+/** A scripted reply to one request, returned by an answer function instead of plain content. */
+export type StandInReply =
+  | { kind: "content"; content: string; delayMs?: number }
+  /** `body` is sent as is with status 200 (or `status`): invalid JSON, JSON without choices… */
+  | { kind: "raw"; body: string; status?: number; delayMs?: number }
+  /** An OpenAI-style error body with this status, and a Retry-After header when given. */
+  | { kind: "error"; status: number; message?: string; retryAfterSeconds?: number; delayMs?: number };
+
+export const standInReply = {
+  content: (content: string, delayMs?: number): StandInReply => ({ kind: "content", content, delayMs }),
+  /** Answers after `delayMs` (on top of the behaviour's delay): slower than a client timeout, say. */
+  slow: (delayMs: number, content: string): StandInReply => ({ kind: "content", content, delayMs }),
+  invalidJson: (body = '{"id": "chatcmpl-broken", "choices": [{"message": '): StandInReply => ({ kind: "raw", body }),
+  noChoices: (): StandInReply => ({ kind: "raw", body: JSON.stringify({ id: "chatcmpl-empty", object: "chat.completion", choices: [] }) }),
+  error: (status: number, options: { message?: string; retryAfterSeconds?: number } = {}): StandInReply => ({ kind: "error", status, ...options }),
+};
+
+/** What the answer function is told about the request besides its messages. */
+export interface StandInRequestInfo {
+  /** 1 for the first request with these messages, 2 for the next (a retry, or a second run)… */
+  attempt: number;
+  /** Position of the request among all requests since the stand-in started (0-based). */
+  index: number;
 }
 
 export interface StandInBehaviour {
@@ -15,10 +47,11 @@ export interface StandInBehaviour {
   /** Models that exist; any other gets 404 model_not_found. Default ["test-model"]. */
   models: string[];
   /**
-   * Produces the assistant's content. Default: echoes "SELECT 1". `body` is the parsed request, so
-   * a handler can answer a structured-output request (`body.response_format`) with JSON.
+   * Produces the assistant's content, or a scripted reply (`standInReply`). Default: "SELECT 1".
+   * `body` is the parsed request, so a handler can answer a structured-output request
+   * (`body.response_format`) with JSON.
    */
-  answer: (messages: StandInMessage[], body: Record<string, unknown>) => string | Promise<string>;
+  answer: (messages: StandInMessage[], body: Record<string, unknown>, info: StandInRequestInfo) => string | StandInReply | Promise<string | StandInReply>;
   /** Fail this many requests first (counted across all requests since the behaviour was set). */
   failFirst: number;
   /** Status for those failures. Default 503. */
@@ -27,6 +60,8 @@ export interface StandInBehaviour {
   retryAfterSeconds?: number;
   /** Delay before every answer, in ms. Default 0. */
   delayMs: number;
+  /** Port to listen on; 0 (default) picks a free one. Read when the stand-in starts. */
+  port: number;
 }
 
 export interface RecordedRequest {
@@ -34,8 +69,11 @@ export interface RecordedRequest {
   path: string;
   authorization?: string;
   body: unknown;
+  /** 0 while the request is being answered (or when the client went away first) */
   status: number;
+  /** When the request arrived / was answered (ms since the epoch) */
   at: number;
+  repliedAt?: number;
 }
 
 export interface OpenAiStandIn {
@@ -54,6 +92,7 @@ const DEFAULTS: StandInBehaviour = {
   failFirst: 0,
   failStatus: 503,
   delayMs: 0,
+  port: 0,
 };
 
 export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}): Promise<OpenAiStandIn> {
@@ -61,6 +100,7 @@ export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}
   let failed = 0;
   let sequence = 0;
   const requests: RecordedRequest[] = [];
+  const attemptsByMessages = new Map<string, number>();
   const sockets = new Set<import("node:net").Socket>();
 
   const server = createServer((req, res) => {
@@ -85,8 +125,10 @@ export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}
       at: Date.now(),
     };
     requests.push(record);
+    const index = requests.length - 1;
     const reply = (status: number, send: () => void) => {
       record.status = status;
+      record.repliedAt = Date.now();
       send();
     };
 
@@ -141,12 +183,32 @@ export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}
       );
     }
 
-    if (behaviour.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
-    if (res.destroyed) return;
-
     const messages = body.messages as StandInMessage[];
-    const content = await behaviour.answer(messages, body);
-    const promptTokens = countTokens(messages.map((m) => m.content).join(" "));
+    const messagesKey = JSON.stringify(messages);
+    const attempt = (attemptsByMessages.get(messagesKey) ?? 0) + 1;
+    attemptsByMessages.set(messagesKey, attempt);
+    const answered = await behaviour.answer(messages, body, { attempt, index });
+    const scripted: StandInReply = typeof answered === "string" ? { kind: "content", content: answered } : answered;
+    const delayMs = behaviour.delayMs + (scripted.delayMs ?? 0);
+    if (delayMs > 0) await waitUnlessClosed(res, delayMs);
+    // The client gave up (its timeout, a cancelled run, a killed worker): nothing to answer.
+    if (res.destroyed || res.writableEnded || req.socket.destroyed) return;
+
+    if (scripted.kind === "error") {
+      if (scripted.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(scripted.retryAfterSeconds));
+      const status = scripted.status;
+      const message = scripted.message ?? (status === 429 ? "Rate limit reached for requests. Please try again shortly." : "The server had an error while processing your request.");
+      return reply(status, () => sendError(res, status, message, status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error", status === 429 ? "rate_limit_exceeded" : null));
+    }
+    if (scripted.kind === "raw") {
+      return reply(scripted.status ?? 200, () => {
+        res.statusCode = scripted.status ?? 200;
+        res.setHeader("content-type", "application/json");
+        res.end(scripted.body);
+      });
+    }
+    const content = scripted.content;
+    const promptTokens = countTokens(messages.map((m) => m.content).join(""));
     const completionTokens = countTokens(content);
     reply(200, () =>
       sendJson(res, 200, {
@@ -162,7 +224,7 @@ export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(behaviour.port, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -307,8 +369,22 @@ function strictSchemaProblem(node: unknown, context: string[]): string | undefin
   return undefined;
 }
 
-function countTokens(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+/** A rough token count, as tokenizers average on English and SQL: one token per 4 characters. */
+export function countTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Resolves after `ms`, or as soon as the client closes the connection. */
+function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.on("close", done);
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -328,4 +404,37 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
 
 function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null, param: string | null = null): void {
   sendJson(res, status, { error: { message, type, param, code } });
+}
+
+/**
+ * Serves the stand-in as a program. Options: --port N (default: any free port), --delay-ms N,
+ * --api-key K, --model M, --answers FILE: JSON {"byUser": {"<user message>": "<answer>"},
+ * "fallback": "<answer>"}; a user message not listed gets the fallback ("SELECT 1" by default).
+ */
+async function main(argv: string[]): Promise<void> {
+  const option = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const answersFile = option("answers");
+  const answers = answersFile ? (JSON.parse(readFileSync(answersFile, "utf8")) as { byUser?: Record<string, string>; fallback?: string }) : {};
+  const byUser = new Map(Object.entries(answers.byUser ?? {}));
+  const standIn = await startOpenAiStandIn({
+    ...(option("api-key") ? { apiKey: option("api-key") } : {}),
+    ...(option("model") ? { models: [option("model")!] } : {}),
+    delayMs: Number(option("delay-ms") ?? 0),
+    port: Number(option("port") ?? 0),
+    answer: (messages) => byUser.get([...messages].reverse().find((m) => m.role === "user")?.content ?? "") ?? answers.fallback ?? "SELECT 1",
+  });
+  console.log(`listening ${standIn.url}`);
+  const stop = () => void standIn.close().then(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
