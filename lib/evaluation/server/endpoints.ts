@@ -1,4 +1,5 @@
 import "server-only";
+import { abortable } from "@/lib/abort";
 import { z } from "zod";
 import type { Db } from "@/lib/db/server/client";
 import { recordAudit } from "@/lib/audit/server/audit";
@@ -540,29 +541,10 @@ export async function testEndpoint(db: Db, projectId: string, endpointId: string
   }
 }
 
-/** Rejects when the signal fires; the call itself ends on its own timeout. */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason ?? new AppError("Cancelled."));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new AppError("Cancelled."));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 function llmAnswer(client: ChatClient, settings: EndpointSettings) {
   return async (_item: PredictorItem, messages: ChatMessage[], signal?: AbortSignal): Promise<ModelAnswer> => {
-    const out = await abortable(client.complete(messages, { temperature: settings.temperature, maxTokens: settings.maxTokens }), signal);
+    const out = await abortable(client.complete(messages, { temperature: settings.temperature, maxTokens: settings.maxTokens }), signal, () => signal?.reason ?? new AppError("Cancelled."));
     return {
       text: out.text,
       promptTokens: out.usage?.promptTokens ?? 0,

@@ -1,4 +1,5 @@
 import "server-only";
+import { abortable } from "@/lib/abort";
 import { setMaxListeners } from "node:events";
 import type { Db } from "@/lib/db/server/client";
 import { newRowId } from "@/lib/db/ids";
@@ -349,7 +350,7 @@ class EvalPipeline {
     const started = performance.now();
     let answer: ModelAnswer;
     try {
-      answer = await abortable(unit.version.predictor.answer(unit.item, unit.messages, this.abort.signal), this.abort.signal);
+      answer = await abortable(unit.version.predictor.answer(unit.item, unit.messages, this.abort.signal), this.abort.signal, () => new Error("aborted"));
     } catch (error) {
       this.inFlight--;
       this.wake();
@@ -655,27 +656,6 @@ async function insertResultRows(db: Db, rows: ResultRow[]): Promise<ResultRow[] 
   return written;
 }
 
-/** Settles with the promise, or rejects as soon as the signal aborts (a call that ignores the signal is left behind). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(new Error("aborted"));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** Errors no retry or other item can fix: the endpoint is set up wrongly, so the run fails with the message. */
 function isConfigurationError(error: unknown): boolean {

@@ -1,8 +1,8 @@
 import "server-only";
+import { backoff, formatSeconds, parseRetryAfter, quoteOneLine, sleep } from "@/lib/providers/server/retry";
 import { BedrockRuntimeClient, ConverseCommand, type Message, type SystemContentBlock } from "@aws-sdk/client-bedrock-runtime";
 import { ProviderError, ValidationError } from "@/lib/errors";
 import type { ChatClient, ChatCompletion, ChatMessage, CompleteOptions } from "@/lib/providers/chat";
-import { parseRetryAfter } from "@/lib/providers/server/openai-compatible";
 import { redactSecrets, registerSecret } from "@/lib/redact";
 
 // Client for Amazon Bedrock's Converse API (base models, inference profiles, custom model
@@ -55,7 +55,6 @@ const CREDENTIAL_ERRORS = new Set([
   "ExpiredTokenException",
   "InvalidClientTokenId",
 ]);
-const MAX_QUOTED_CHARS = 300;
 
 /** What the SDK throws: a service exception (name, $metadata, hidden $response) or a network/credential error. */
 interface SdkError {
@@ -227,7 +226,7 @@ interface ErrorContext {
 function classify(error: SdkError): Failure {
   const name = error?.name ?? "Error";
   const status = error?.$metadata?.httpStatusCode ?? error?.$response?.statusCode;
-  const detail = truncate(String(error?.message ?? ""));
+  const detail = quoteOneLine(String(error?.message ?? ""));
   const retryAfterMs = parseRetryAfter(headerOf(error?.$response?.headers, "retry-after") ?? null);
   if (name === "CredentialsProviderError" || /could not load credentials/i.test(detail)) {
     return { kind: "no_credentials", name, detail, retryable: false };
@@ -306,24 +305,9 @@ function networkCause(error: SdkError): string {
   const caused = /caused by: (?:\w+ )?(E[A-Z]{3,})\b/.exec(message)?.[1];
   if (caused) return caused;
   if (typeof error?.code === "string") return error.code;
-  return truncate(message);
+  return quoteOneLine(message);
 }
 
-function truncate(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > MAX_QUOTED_CHARS ? `${oneLine.slice(0, MAX_QUOTED_CHARS - 1)}…` : oneLine;
-}
 
-function backoff(attempt: number, baseMs: number, capMs: number): number {
-  const exponential = baseMs * 2 ** attempt;
-  // Up to 20% jitter keeps parallel workers from retrying in lockstep.
-  return Math.min(capMs, exponential * (1 + Math.random() * 0.2));
-}
 
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

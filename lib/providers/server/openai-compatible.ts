@@ -1,4 +1,5 @@
 import "server-only";
+import { backoff, formatSeconds, parseRetryAfter, quoteOneLine, sleep } from "@/lib/providers/server/retry";
 import { ProviderError, ValidationError } from "@/lib/errors";
 import type { ChatClient, ChatCompletion, ChatMessage, CompleteOptions, JsonSchemaFormat } from "@/lib/providers/chat";
 import { redactSecrets, registerSecret } from "@/lib/redact";
@@ -23,7 +24,6 @@ export interface ChatClientConfig {
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const MAX_QUOTED_CHARS = 300;
 
 export function createChatClient(config: ChatClientConfig): ChatClient {
   const { apiKey, model } = config;
@@ -208,21 +208,17 @@ function providerMessage(bodyText: string): string {
       (typeof json.error === "string" && json.error) ||
       (typeof json.message === "string" && json.message) ||
       (typeof json.detail === "string" && json.detail);
-    if (typeof candidate === "string") return truncate(candidate);
+    if (typeof candidate === "string") return quoteOneLine(candidate);
   } catch {
     // Not JSON: quote the text itself.
   }
-  return truncate(trimmed);
+  return quoteOneLine(trimmed);
 }
 
 function quoteBody(text: string): string {
-  return `"${truncate(text.trim())}"`;
+  return `"${quoteOneLine(text.trim())}"`;
 }
 
-function truncate(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ");
-  return oneLine.length > MAX_QUOTED_CHARS ? `${oneLine.slice(0, MAX_QUOTED_CHARS - 1)}…` : oneLine;
-}
 
 function scrub(text: string, apiKey: string): string {
   const withoutKey = apiKey ? text.split(apiKey).join("[redacted]") : text;
@@ -236,26 +232,6 @@ function networkCause(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - Date.now());
-}
 
-function backoff(attempt: number, baseMs: number, capMs: number): number {
-  const exponential = baseMs * 2 ** attempt;
-  // Up to 20% jitter keeps parallel workers from retrying in lockstep.
-  return Math.min(capMs, exponential * (1 + Math.random() * 0.2));
-}
 
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
