@@ -7,6 +7,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./read-body";
 
 export interface ConverseMessage {
   role: string;
@@ -355,14 +356,6 @@ function countTokens(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
-function readBody(req: Http2ServerRequest): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 function sendJson(res: Http2ServerResponse, status: number, payload: unknown): void {
   res.statusCode = status;
