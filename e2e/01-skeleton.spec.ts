@@ -106,10 +106,10 @@ test("a user walks the pipeline from schema to scorecard", async ({ page }) => {
   await snap(page, "07-dataset");
 
   await stageLink(page, /Evaluations/).click();
-  await expect(page.getByLabel("Model endpoint")).toContainText("Retrieval baseline");
+  await expect(page.getByLabel("Model endpoint", { exact: true })).toContainText("Retrieval baseline");
   await page.getByRole("button", { name: "Run evaluation" }).click();
   await expect(page).toHaveURL(/\/evaluations\/[^/]+$/, { timeout: 60_000 });
-  await expect(page.getByText("Execution accuracy")).toBeVisible();
+  await expect(page.getByText("Execution accuracy").first()).toBeVisible();
   await expect(page.getByTestId("eval-result").first()).toBeVisible();
   await snap(page, "08-evaluation");
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { holdsSql } from "@/lib/evaluation/answer-sql";
 import { abortable } from "@/lib/abort";
 import { setMaxListeners } from "node:events";
 import type { Db } from "@/lib/db/server/client";
@@ -665,25 +666,6 @@ function isConfigurationError(error: unknown): boolean {
 function attemptsOf(error: unknown): number {
   const attempts = (error as { details?: { attempts?: unknown } })?.details?.attempts;
   return typeof attempts === "number" && attempts > 0 ? attempts : 1;
-}
-
-const SQL_KEYWORDS = new Set([
-  "SELECT", "WITH", "FROM", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE",
-  "PRAGMA", "SET", "RESET", "COPY", "ATTACH", "DETACH", "INSTALL", "LOAD", "CALL", "EXPORT", "IMPORT", "DESCRIBE", "SHOW",
-  "SUMMARIZE", "EXPLAIN", "PIVOT", "UNPIVOT", "USE", "CHECKPOINT", "VACUUM", "BEGIN", "COMMIT", "ROLLBACK", "GRANT", "ANALYZE",
-]);
-
-/**
- * Whether the answer holds SQL. extractSql falls back to the whole answer when it finds no query,
- * so prose ("I cannot answer that") is told apart here: a fenced ```sql block or an <sql> tag is
- * SQL whatever it says (a typo there is a syntax error); otherwise the text must start like a
- * statement (a statement that is not a query is refused by execution, not counted as "no SQL").
- */
-function holdsSql(answer: string, sql: string): boolean {
-  if (!sql.trim()) return false;
-  if (/```[ \t]*(sql|duckdb|postgresql)\b/i.test(answer) || /<sql>/i.test(answer)) return true;
-  const body = sql.replace(/^(\s|\(|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)+/, "");
-  return SQL_KEYWORDS.has(/^[A-Za-z]+/.exec(body)?.[0]?.toUpperCase() ?? "");
 }
 
 function quoteStart(text: string): string {
