@@ -23,7 +23,18 @@ export interface ResultDiffProps {
   className?: string;
   /** Titles of the two sides (default: the stored result and the reviewer's). */
   labels?: { stored: string; edited: string };
+  /** How notes name the two sides (default: "the stored result", "your result", "yours", "the stored query"). */
+  words?: Words;
 }
+
+export interface Words {
+  stored: string;
+  edited: string;
+  editedShort: string;
+  storedQuery: string;
+}
+
+const REVIEW_WORDS: Words = { stored: "the stored result", edited: "your result", editedShort: "yours", storedQuery: "the stored query" };
 
 interface GridColumn {
   key: string;
@@ -60,12 +71,12 @@ function Sentence({ text }: { text: string }) {
   );
 }
 
-function columnsFor(diff: Diff, side: "stored" | "edited"): GridColumn[] {
+function columnsFor(diff: Diff, side: "stored" | "edited", w: Words): GridColumn[] {
   const { common, removed, added } = diff.columns;
   if (side === "stored") {
     const cols: GridColumn[] = [
       ...common.map((c, k): GridColumn => ({ key: `c${k}`, index: c.storedIndex, name: c.name, common: k, mark: null })),
-      ...removed.map((c): GridColumn => ({ key: `r${c.storedIndex}`, index: c.storedIndex, name: c.name, common: null, mark: "removed", note: "Not in your result" })),
+      ...removed.map((c): GridColumn => ({ key: `r${c.storedIndex}`, index: c.storedIndex, name: c.name, common: null, mark: "removed", note: `Not in ${w.edited}` })),
     ];
     return cols.sort((a, b) => a.index - b.index);
   }
@@ -77,26 +88,23 @@ function columnsFor(diff: Diff, side: "stored" | "edited"): GridColumn[] {
         name: c.editedName,
         common: k,
         mark: null,
-        note: [c.renamed ? `Called ${c.name} in the stored result` : "", c.moved ? `Column ${c.editedIndex + 1} in your result` : ""].filter(Boolean).join("; ") || undefined,
+        note: [c.renamed ? `Called ${c.name} in ${w.stored}` : "", c.moved ? `Column ${c.editedIndex + 1} in ${w.edited}` : ""].filter(Boolean).join("; ") || undefined,
       }),
     ),
-    ...added.map((c): GridColumn => ({ key: `a${c.editedIndex}`, index: c.editedIndex, name: c.name, common: null, mark: "added", note: "Not in the stored result" })),
+    ...added.map((c): GridColumn => ({ key: `a${c.editedIndex}`, index: c.editedIndex, name: c.name, common: null, mark: "added", note: `Not in ${w.stored}` })),
   ];
 }
 
-const STATUS_TEXT = {
-  removed: "only in the stored result",
-  added: "only in your result",
-  changed: "differs from the row beside it",
-  same: "in both",
-} as const;
-
-function copiesText(copies: { stored: number; edited: number }): string {
-  const times = (n: number) => (n === 1 ? "once" : n === 2 ? "twice" : `${n} times`);
-  return `This row occurs ${times(copies.stored)} in the stored result and ${copies.edited === 0 ? "not at all" : times(copies.edited)} in yours`;
+function statusText(status: AlignedRow["status"], w: Words): string {
+  return { removed: `only in ${w.stored}`, added: `only in ${w.edited}`, changed: "differs from the row beside it", same: "in both" }[status];
 }
 
-function Grid({ side, title, result, diff, rows, columns }: { side: "stored" | "edited"; title: string; result: ResultLike; diff: Diff; rows: AlignedRow[]; columns: GridColumn[] }) {
+function copiesText(copies: { stored: number; edited: number }, w: Words): string {
+  const times = (n: number) => (n === 1 ? "once" : n === 2 ? "twice" : `${n} times`);
+  return `This row occurs ${times(copies.stored)} in ${w.stored} and ${copies.edited === 0 ? "not at all" : times(copies.edited)} in ${w.editedShort}`;
+}
+
+function Grid({ side, title, result, diff, rows, columns, words }: { side: "stored" | "edited"; title: string; result: ResultLike; diff: Diff; rows: AlignedRow[]; columns: GridColumn[]; words: Words }) {
   const headingId = useId();
   const count = side === "stored" ? diff.counts.storedRows : diff.counts.editedRows;
   const tint = side === "stored" ? "bg-rose-50" : "bg-emerald-50";
@@ -129,7 +137,7 @@ function Grid({ side, title, result, diff, rows, columns }: { side: "stored" | "
                   )}
                 >
                   {c.name}
-                  {c.mark && <span className="ml-1 text-[0.65rem] font-medium uppercase tracking-wide">{c.mark === "removed" ? "missing in yours" : "new"}</span>}
+                  {c.mark && <span className="ml-1 text-[0.65rem] font-medium uppercase tracking-wide">{c.mark === "removed" ? `missing in ${words.editedShort}` : "new"}</span>}
                   {!c.mark && c.note && <span className="ml-1 font-normal text-slate-400" aria-label={c.note}>*</span>}
                 </th>
               ))}
@@ -152,16 +160,16 @@ function Grid({ side, title, result, diff, rows, columns }: { side: "stored" | "
                 <tr key={k} className={cn("h-6", marked ? tint : "odd:bg-white even:bg-slate-50/60")} data-status={r.status}>
                   <td className="whitespace-nowrap px-2 text-right tabular-nums text-slate-400">
                     {r.status !== "same" && (
-                      <span className={cn("mr-1 font-semibold", side === "stored" ? "text-rose-600" : "text-emerald-700")} title={STATUS_TEXT[r.status]}>
+                      <span className={cn("mr-1 font-semibold", side === "stored" ? "text-rose-600" : "text-emerald-700")} title={statusText(r.status, words)}>
                         {r.status === "changed" ? "~" : side === "stored" ? "−" : "+"}
-                        <span className="sr-only"> {STATUS_TEXT[r.status]}</span>
+                        <span className="sr-only"> {statusText(r.status, words)}</span>
                       </span>
                     )}
                     {index + 1}
                     {r.copies && (side === "stored" ? r.copies.stored : r.copies.edited) > 1 && (
-                      <span className="ml-1 rounded bg-slate-200 px-1 text-[0.65rem] text-slate-700" title={copiesText(r.copies)}>
+                      <span className="ml-1 rounded bg-slate-200 px-1 text-[0.65rem] text-slate-700" title={copiesText(r.copies, words)}>
                         ×{side === "stored" ? r.copies.stored : r.copies.edited}
-                        <span className="sr-only"> ({copiesText(r.copies)})</span>
+                        <span className="sr-only"> ({copiesText(r.copies, words)})</span>
                       </span>
                     )}
                   </td>
@@ -201,7 +209,7 @@ function Grid({ side, title, result, diff, rows, columns }: { side: "stored" | "
   );
 }
 
-export function ResultDiff({ stored, edited, orderMatters, editedTruncated = false, defaultOnlyDifferences = false, rowCap = 200, className, labels = { stored: "Stored result", edited: "Your result" } }: ResultDiffProps) {
+export function ResultDiff({ stored, edited, orderMatters, editedTruncated = false, defaultOnlyDifferences = false, rowCap = 200, className, labels = { stored: "Stored result", edited: "Your result" }, words = REVIEW_WORDS }: ResultDiffProps) {
   const diff = useMemo(() => diffResults(stored, edited, { orderMatters, rowCap }), [stored, edited, orderMatters, rowCap]);
   const [onlyDifferences, setOnlyDifferences] = useState(defaultOnlyDifferences);
   const toggleId = useId();
@@ -218,7 +226,7 @@ export function ResultDiff({ stored, edited, orderMatters, editedTruncated = fal
       <div className="flex flex-wrap items-start justify-between gap-2">
         <p className={cn("rounded-md px-2 py-1 text-sm", diff.same ? "bg-emerald-50 text-emerald-800" : "bg-amber-50 text-amber-900")} aria-live="polite">
           <Sentence text={diff.summary} />
-          {diff.orderMatters && <span className="ml-1 text-xs text-slate-500">(the stored query orders its rows, so positions count)</span>}
+          {diff.orderMatters && <span className="ml-1 text-xs text-slate-500">({words.storedQuery} orders its rows, so positions count)</span>}
         </p>
         <label htmlFor={toggleId} className="flex items-center gap-1.5 text-xs text-slate-600">
           <input id={toggleId} type="checkbox" className="accent-brand-600" checked={onlyDifferences} onChange={(e) => setOnlyDifferences(e.target.checked)} />
@@ -226,13 +234,19 @@ export function ResultDiff({ stored, edited, orderMatters, editedTruncated = fal
         </label>
       </div>
       {editedTruncated && (
-        <p className="text-xs text-amber-800">Your result was cut at its row limit: rows past the cut count as missing here even if your query returns them.</p>
+        <p className="text-xs text-amber-800">{labels.edited} was cut at its row limit: rows past the cut count as missing here even if the query returns them.</p>
       )}
       <div className="grid gap-3 lg:grid-cols-2">
-        <Grid side="stored" title={labels.stored} result={stored} diff={diff} rows={rows} columns={columnsFor(diff, "stored")} />
-        <Grid side="edited" title={labels.edited} result={edited} diff={diff} rows={rows} columns={columnsFor(diff, "edited")} />
+        <Grid side="stored" title={labels.stored} result={stored} diff={diff} rows={rows} columns={columnsFor(diff, "stored", words)} words={words} />
+        <Grid side="edited" title={labels.edited} result={edited} diff={diff} rows={rows} columns={columnsFor(diff, "edited", words)} words={words} />
       </div>
       {note && <p className="text-xs text-slate-500">{note}</p>}
     </div>
   );
 }
+
+/** The gold result against a model's, as evaluation pages show them. */
+export const GOLD_VS_MODEL = {
+  labels: { stored: "Gold result", edited: "Model result" },
+  words: { stored: "the gold result", edited: "the model's result", editedShort: "the model's", storedQuery: "the gold query" },
+} satisfies Pick<ResultDiffProps, "labels" | "words">;

@@ -148,6 +148,8 @@ test("baseline and few-shot runs, scorecard, export, compare, a broken item's di
   await page.getByRole("link", { name: "Compare 2 runs" }).click();
   await expect(page.getByTestId("compare-row")).toHaveCount(2);
   await expect(page.getByRole("table", { name: "Scorecards side by side" })).toContainText("baseline");
+  // The version's questions as the model saw them: the address 11-datasets redacted stays hidden.
+  await expect(page.getByRole("main")).not.toContainText("jane.doe@example.com");
   await snap(page, "12c-compare");
 
   const changes = page.getByRole("region", { name: "Fixed and broken items" });

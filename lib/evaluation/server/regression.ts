@@ -20,7 +20,7 @@ export async function listRegressionItems(db: Db, projectId: string) {
   const items = await db.regressionItem.findMany({
     where: { projectId },
     orderBy: { createdAt: "desc" },
-    include: { item: { select: { question: true, sql: true, complexity: true, shape: true, datasetVersion: { select: { version: true } } } } },
+    include: { item: { select: { question: true, redactedQuestion: true, sql: true, complexity: true, shape: true, datasetVersion: { select: { version: true } } } } },
   });
   // The latest answer each item got, so the list shows whether it is still broken.
   const latest = new Map<string, { outcome: string; runId: string; at: string }>();
@@ -34,7 +34,7 @@ export async function listRegressionItems(db: Db, projectId: string) {
   }
   return items.map((r) => ({
     itemId: r.itemId,
-    question: r.item.question,
+    question: r.item.redactedQuestion ?? r.item.question,
     sql: r.item.sql,
     complexity: r.item.complexity,
     shape: r.item.shape,

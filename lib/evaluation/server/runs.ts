@@ -84,7 +84,7 @@ async function loadAnswers(db: Db, runId: string) {
       costUsd: true,
       cached: true,
       attempts: true,
-      item: { select: { question: true, sql: true, complexity: true, shape: true, style: true, features: true, datasetVersionId: true } },
+      item: { select: { question: true, redactedQuestion: true, sql: true, complexity: true, shape: true, style: true, features: true, datasetVersionId: true } },
     },
   });
   const scored: ScoredItem[] = rows.map((r) => ({
@@ -154,7 +154,8 @@ export async function getEvalRun(db: Db, projectId: string, runId: string) {
     .map((r) => ({
       id: r.id,
       itemId: r.itemId,
-      question: r.item.question,
+      // The question the model was asked: redacted when a scan finding was resolved that way.
+      question: r.item.redactedQuestion ?? r.item.question,
       outcome: r.outcome,
       reason: r.reason,
       errorClass: r.errorClass,
@@ -266,11 +267,11 @@ export async function loadDiffRows(db: Db, projectId: string, runId: string) {
   const run = await findRun(db, projectId, runId);
   const rows = await db.evalResult.findMany({
     where: { evalRunId: run.id, repeat: 0 },
-    select: { itemId: true, outcome: true, errorClass: true, predictedSql: true, reason: true, repeat: true, item: { select: { question: true, complexity: true, shape: true } } },
+    select: { itemId: true, outcome: true, errorClass: true, predictedSql: true, reason: true, repeat: true, item: { select: { question: true, redactedQuestion: true, complexity: true, shape: true } } },
   });
   return rows.map((r) => ({
     itemId: r.itemId,
-    question: r.item.question,
+    question: r.item.redactedQuestion ?? r.item.question,
     complexity: r.item.complexity,
     shape: r.item.shape,
     outcome: r.outcome === "correct" ? ("correct" as const) : r.outcome === "wrong" ? ("wrong" as const) : ("error" as const),

@@ -6,7 +6,7 @@ import { apiFetch } from "@/components/api";
 import { Badge, ComplexityBadge, stateTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { ResultTable } from "@/components/ui/result-table";
-import { ResultDiff } from "@/components/result-diff";
+import { GOLD_VS_MODEL, ResultDiff } from "@/components/result-diff";
 import { InlineDiff } from "@/components/inline-diff";
 import { diffText } from "@/lib/review/text-diff";
 import { ERROR_CLASS_LABELS, HALLUCINATION_CLASSES, isErrorClass, type ErrorClass } from "@/lib/evaluation/error-class";
@@ -125,7 +125,7 @@ function ItemBody({ item }: { item: ItemView }) {
 
       <Section title="Results">
         {first.pred ? (
-          <ResultDiff stored={item.gold} edited={first.pred} orderMatters={item.orderMatters} editedTruncated={first.pred.truncated ?? false} labels={{ stored: "Gold result", edited: "Model result" }} />
+          <ResultDiff stored={item.gold} edited={first.pred} orderMatters={item.orderMatters} editedTruncated={first.pred.truncated ?? false} {...GOLD_VS_MODEL} />
         ) : (
           <>
             <p className="mb-2 text-sm text-slate-600">The model&apos;s SQL did not run, so there is no result to compare. The gold result:</p>

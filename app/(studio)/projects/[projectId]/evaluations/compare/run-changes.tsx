@@ -7,7 +7,7 @@ import { Badge, ComplexityBadge, stateTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { InlineDiff } from "@/components/inline-diff";
-import { ResultDiff } from "@/components/result-diff";
+import { GOLD_VS_MODEL, ResultDiff } from "@/components/result-diff";
 import { diffText } from "@/lib/review/text-diff";
 import { ERROR_CLASS_LABELS, isErrorClass } from "@/lib/evaluation/error-class";
 import type { ItemChange, RunDiff, RunSummary } from "@/lib/evaluation/scorecard-types";
@@ -148,7 +148,7 @@ function ChangeDetail({ projectId, change, first, second }: { projectId: string;
             </div>
             <p className="text-xs text-slate-600">{answer?.reason}</p>
             {answer?.pred ? (
-              <ResultDiff stored={b.gold} edited={answer.pred} orderMatters={b.orderMatters} editedTruncated={Boolean(answer.pred.truncated)} defaultOnlyDifferences labels={{ stored: "Gold result", edited: "Model result" }} />
+              <ResultDiff stored={b.gold} edited={answer.pred} orderMatters={b.orderMatters} editedTruncated={Boolean(answer.pred.truncated)} defaultOnlyDifferences {...GOLD_VS_MODEL} />
             ) : (
               <p className="text-xs text-rose-700">The SQL did not run, so there is no result to compare.</p>
             )}
