@@ -10,6 +10,9 @@ import { NO_FILTER, useRun, type OutcomeFilter, type RunResult } from "./run-con
 import { ItemDetail, errorClassLabel, errorClassOf, isHallucination } from "./item-detail";
 import { count } from "./format";
 
+/** The filter row's inputs sit side by side: the form input without its full width. */
+const compactInput = `${inputClass.replace(/\bw-full\b/, "")} py-1 text-xs`;
+
 // Every question of the run, filterable, with one opened beside the list. Runs can hold thousands
 // of items, so at most PAGE rows are rendered until the reader asks for more; filtering works on
 // all of them. Keyboard: j / k move, Enter opens, Esc closes (not while typing in a field).
@@ -199,7 +202,7 @@ export function ResultsPanel() {
               </button>
             ))}
           </div>
-          <select aria-label="Error class" className={cn(inputClass, "w-auto py-1 text-xs")} value={filter.errorClass} onChange={(e) => setFilter({ errorClass: e.target.value })}>
+          <select aria-label="Error class" className={cn(compactInput, "w-auto")} value={filter.errorClass} onChange={(e) => setFilter({ errorClass: e.target.value })}>
             <option value="">Every error class</option>
             {errorClassOptions.map((o) => (
               <option key={o.key} value={o.key}>
@@ -207,7 +210,7 @@ export function ResultsPanel() {
               </option>
             ))}
           </select>
-          <select aria-label="Complexity" className={cn(inputClass, "w-auto py-1 text-xs")} value={filter.complexity} onChange={(e) => setFilter({ complexity: e.target.value })}>
+          <select aria-label="Complexity" className={cn(compactInput, "w-auto")} value={filter.complexity} onChange={(e) => setFilter({ complexity: e.target.value })}>
             <option value="">Every complexity</option>
             {complexityOptions.map((o) => (
               <option key={o.key} value={o.key}>
@@ -219,7 +222,7 @@ export function ResultsPanel() {
             type="search"
             aria-label="Search questions"
             placeholder="Search questions"
-            className={cn(inputClass, "w-48 py-1 text-xs")}
+            className={cn(compactInput, "w-48")}
             value={filter.search}
             onChange={(e) => setFilter({ search: e.target.value })}
           />
