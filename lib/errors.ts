@@ -60,14 +60,32 @@ export class SqlExecutionError extends AppError {
   }
 }
 
-/** No signed-in user (or an invalid API token). */
+/** No signed-in user (or an invalid API token). `challenge` becomes a WWW-Authenticate header. */
 export class UnauthorizedError extends AppError {
   override readonly status = 401;
   override readonly code = "unauthorized";
+  constructor(
+    message: string,
+    readonly challenge?: string,
+  ) {
+    super(message);
+  }
 }
 
-/** Too many attempts in a short time (sign-in). */
+/** Too many attempts in a short time (sign-in, sandbox queries). `retryAfterSeconds` becomes a Retry-After header. */
 export class RateLimitError extends AppError {
   override readonly status = 429;
   override readonly code = "rate_limited";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
+  }
+}
+
+/** The request body is over the route's size limit. */
+export class PayloadTooLargeError extends AppError {
+  override readonly status = 413;
+  override readonly code = "payload_too_large";
 }

@@ -1,7 +1,7 @@
 // The one place where errors become HTTP responses, and route input is parsed.
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { AppError, ValidationError } from "@/lib/errors";
+import { AppError, PayloadTooLargeError, RateLimitError, ValidationError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { redactSecrets } from "@/lib/redact";
 
@@ -11,9 +11,13 @@ export interface ErrorBody {
 
 export function errorResponse(error: unknown): NextResponse<ErrorBody> {
   if (error instanceof AppError) {
+    const headers = new Headers();
+    if (error instanceof RateLimitError && error.retryAfterSeconds !== undefined) headers.set("Retry-After", String(error.retryAfterSeconds));
+    // Bearer-token routes tell the client how to authenticate (RFC 6750).
+    if (error instanceof UnauthorizedError && error.challenge) headers.set("WWW-Authenticate", error.challenge);
     return NextResponse.json(
       { error: { code: error.code, message: redactSecrets(error.message), ...(error.details ? { details: error.details } : {}) } },
-      { status: error.status },
+      { status: error.status, headers },
     );
   }
   logger.error("unhandled route error", { error: (error as Error)?.stack ?? String(error) });
@@ -25,13 +29,39 @@ export function errorResponse(error: unknown): NextResponse<ErrorBody> {
 
 const MAX_JSON_BYTES = 2 * 1024 * 1024;
 
-/** Parse a JSON body against a schema; oversized or malformed bodies are a ValidationError. */
-export async function parseJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_JSON_BYTES): Promise<z.infer<T>> {
-  const limit = `${Math.round(maxBytes / 1024 / 1024)} MB`;
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Number((bytes / 1024 / 1024).toFixed(1))} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/**
+ * The body as text, refused with 413 once it passes maxBytes: a declared Content-Length is checked
+ * first, and a body without one is counted while it streams, so an oversized body is never held whole.
+ */
+export async function readBodyText(req: Request, maxBytes: number): Promise<string> {
+  const tooLarge = (size?: number) =>
+    new PayloadTooLargeError(`The request is too large (${size === undefined ? "" : `${formatSize(size)}; `}the limit is ${formatSize(maxBytes)}).`);
   const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > maxBytes) throw new ValidationError(`The request is too large (${(length / 1024 / 1024).toFixed(1)} MB; the limit is ${limit}).`);
-  const text = await req.text();
-  if (text.length > maxBytes) throw new ValidationError(`The request is too large (the limit is ${limit}).`);
+  if (length > maxBytes) throw tooLarge(length);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parse a JSON body against a schema; an oversized body is a 413, a malformed one a ValidationError. */
+export async function parseJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = MAX_JSON_BYTES): Promise<z.infer<T>> {
+  const text = await readBodyText(req, maxBytes);
   let raw: unknown;
   try {
     raw = text ? JSON.parse(text) : {};

@@ -8,7 +8,7 @@ export function registerSecret(secret: string | null | undefined): void {
 }
 
 const PATTERNS: RegExp[] = [
-  /\b(sk|fw|spt)[-_][A-Za-z0-9_-]{12,}\b/g, // common API key shapes
+  /\b(sk|fw|spt|sbx)[-_][A-Za-z0-9_-]{12,}\b/g, // common API key shapes, and the studio's own tokens
   /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key ids
   /(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi,
 ];

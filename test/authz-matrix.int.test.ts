@@ -13,6 +13,7 @@ import { runScan } from "@/lib/datasets/server/scan";
 import { ensureBaselineEndpoint } from "@/lib/evaluation/server/endpoints";
 import { startEvalRun } from "@/lib/evaluation/server/service";
 import { createApiToken, createInvitation } from "@/lib/auth/server/users";
+import { createAccessToken } from "@/lib/sandbox-access/server/service";
 
 const RULES: Record<string, string> = {
   "POST /api/auth/accept-invitation": "public",
@@ -41,6 +42,9 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/datasets/[versionId]/approve": "project:datasets.manage",
   "POST /api/projects/[projectId]/datasets/[versionId]/request-changes": "project:datasets.manage",
   "POST /api/projects/[projectId]/datasets/[versionId]/comment": "project:pairs.review",
+  "GET /api/projects/[projectId]/datasets/[versionId]/access-tokens": "project:datasets.manage",
+  "POST /api/projects/[projectId]/datasets/[versionId]/access-tokens": "project:datasets.manage",
+  "DELETE /api/projects/[projectId]/datasets/[versionId]/access-tokens/[tokenId]": "project:datasets.manage",
   "GET /api/projects/[projectId]/datasets/compare": "project:project.view",
   "GET /api/projects/[projectId]/drift": "project:project.view",
   "GET /api/projects/[projectId]/endpoints": "project:project.view",
@@ -100,6 +104,9 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/schema/preview": "project:pipeline.build",
   "POST /api/projects/[projectId]/schema/upload": "project:pipeline.build",
   "POST /api/projects/[projectId]/sql": "project:pairs.review",
+  // A remote evaluator's routes: a dataset version's sandbox token (Bearer sbx_…), never a session.
+  "POST /api/sandbox-access/query": "sandbox_token",
+  "POST /api/sandbox-access/mcp": "sandbox_token",
 };
 
 let routes: ApiRoute[] = [];
@@ -109,11 +116,13 @@ function describeAccess(access: RouteAccess | undefined): string {
   return access.kind === "project" || access.kind === "job" ? `${access.kind}:${access.permission}` : access.kind;
 }
 
-type Caller = "anonymous" | "outsider" | Role | "studio_admin";
-const CALLERS: Caller[] = ["anonymous", "outsider", "viewer", "analyst", "data_lead", "admin", "studio_admin"];
+/** "evaluator": no session, only a sandbox access token for the matrix's dataset version. */
+type Caller = "anonymous" | "outsider" | Role | "studio_admin" | "evaluator";
+const CALLERS: Caller[] = ["anonymous", "outsider", "viewer", "analyst", "data_lead", "admin", "studio_admin", "evaluator"];
 
 let t: TestDb;
 const cookies: Partial<Record<Caller, string>> = {};
+let evaluatorToken = "";
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -149,11 +158,14 @@ beforeAll(async () => {
   ids.itemId = (await t.db.evalResult.findFirstOrThrow({ where: { evalRunId: run.id } })).itemId;
   ids.invitationId = (await createInvitation(t.db, projectId, { email: "new@matrix.test", role: "viewer" }, { id: people.admin, email: "", name: "", isAdmin: false })).id;
   ids.tokenId = (await createApiToken(t.db, { id: people.viewer, email: "", name: "", isAdmin: false }, "matrix", false)).id;
+  evaluatorToken = (await createAccessToken(t.db, projectId, version.id, { name: "matrix" }, people.admin)).token;
 }, 180_000);
 afterAll(async () => t?.cleanup());
 
 function allowed(access: RouteAccess, caller: Caller): boolean {
-  if (caller === "anonymous") return access.kind === "public";
+  // A sandbox token opens its own routes and nothing else; a session never opens them.
+  if (access.kind === "sandbox_token") return caller === "evaluator";
+  if (caller === "anonymous" || caller === "evaluator") return access.kind === "public";
   if (access.kind === "public" || access.kind === "user") return true;
   if (caller === "studio_admin") return true;
   if (caller === "outsider") return false;
@@ -162,7 +174,7 @@ function allowed(access: RouteAccess, caller: Caller): boolean {
 
 async function call(route: ApiRoute, caller: Caller) {
   // An empty body: allowed writes fail validation or act harmlessly; the point is the auth decision.
-  const { status, json } = await callRoute(route, { ids, cookie: cookies[caller] });
+  const { status, json } = await callRoute(route, { ids, cookie: cookies[caller], authorization: caller === "evaluator" ? `Bearer ${evaluatorToken}` : undefined });
   return { status, body: json };
 }
 
@@ -195,7 +207,7 @@ describe("authorization matrix", () => {
         if (ok) {
           expected = "not 401/403/membership-404";
           pass = status !== 401 && (status !== 403 || (OWNER_403[route.key]?.test(message) ?? false)) && !(status === 404 && MEMBERSHIP_404.test(message)) && status < 500;
-        } else if (caller === "anonymous") {
+        } else if (caller === "anonymous" || caller === "evaluator" || access.kind === "sandbox_token") {
           expected = "401";
           pass = status === 401;
         } else if (caller === "outsider") {

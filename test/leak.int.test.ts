@@ -19,6 +19,8 @@ let routes: ApiRoute[];
 let cookie: string;
 const ids: Record<string, string> = {};
 const logged: string[] = [];
+/** An evaluator's sandbox access token: shown once when created, then never again. */
+let sandboxToken = "";
 const savedLog = process.env.SANDPIPER_LOG;
 
 beforeAll(async () => {
@@ -48,6 +50,17 @@ beforeAll(async () => {
   await runScan(t.db, ids.projectId, version.id);
   await signOffDatasetVersion(t.db, ids.projectId, version.id);
   ids.versionId = version.id;
+
+  // A data lead gives an evaluator a sandbox token, and the evaluator uses it (a query that runs,
+  // one that is refused, one that fails), so its requests pass through every logging path.
+  const createToken = routes.find((r) => r.key === "POST /api/projects/[projectId]/datasets/[versionId]/access-tokens")!;
+  const createdToken = await callRoute(createToken, { ids, cookie, body: { name: "leak check" } });
+  expect(createdToken.status).toBe(201);
+  sandboxToken = (createdToken.json as { token: { token: string } }).token.token;
+  const sandboxQuery = routes.find((r) => r.key === "POST /api/sandbox-access/query")!;
+  for (const sql of ["SELECT count(*) FROM airports", "SELECT * FROM read_text('/etc/passwd')", "SELECT nope FROM airports"]) {
+    await callRoute(sandboxQuery, { ids, authorization: `Bearer ${sandboxToken}`, body: { sql } });
+  }
 
   // A model endpoint that echoes its own key in an answer, and one whose key is refused.
   standIn = await startOpenAiStandIn({ apiKey: GOOD_KEY, models: ["m"], answer: () => `SELECT '${GOOD_KEY}' AS echoed` });
@@ -81,7 +94,7 @@ afterAll(async () => {
 });
 
 function secrets(): string[] {
-  return [GOOD_KEY, BAD_KEY, process.env.SANDPIPER_SECRET_KEY!];
+  return [GOOD_KEY, BAD_KEY, process.env.SANDPIPER_SECRET_KEY!, sandboxToken];
 }
 
 function findLeaks(text: string): string[] {
@@ -132,14 +145,18 @@ describe("secrets never leave the server", () => {
     for (const j of jobs) expect(findLeaks(`${j.error ?? ""} ${j.message} ${j.result ?? ""} ${j.payload}`)).toEqual([]);
     const connections = await t.db.providerConnection.findMany();
     for (const c of connections) expect(findLeaks(JSON.stringify(c))).toEqual([]);
+    for (const row of await t.db.sandboxAccessToken.findMany()) expect(findLeaks(JSON.stringify(row))).toEqual([]);
+    for (const event of await t.db.auditEvent.findMany()) expect(findLeaks(JSON.stringify(event))).toEqual([]);
   });
 
   it("is absent from every log line", async () => {
     // Even an error that quotes a key verbatim is masked on its way to the log.
     const { logger } = await import("@/lib/log");
     logger.error("upstream said", { error: `invalid key ${GOOD_KEY} for this account` });
+    logger.warn("evaluator said", { error: `token ${sandboxToken} was refused` });
     expect(logged.some((line) => line.includes("model endpoint error"))).toBe(true);
     expect(logged.some((line) => line.includes("upstream said") && line.includes("[redacted]"))).toBe(true);
+    expect(logged.some((line) => line.includes("evaluator said") && line.includes("[redacted]"))).toBe(true);
     expect(logged.filter((line) => findLeaks(line).length > 0)).toEqual([]);
   });
 });

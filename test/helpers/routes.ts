@@ -34,12 +34,13 @@ export async function loadApiRoutes(): Promise<ApiRoute[]> {
 /** Call a route with its [param] segments filled from `ids`; returns status, headers and raw text. */
 export async function callRoute(
   route: ApiRoute,
-  opts: { ids: Record<string, string>; cookie?: string; body?: unknown; query?: string },
+  opts: { ids: Record<string, string>; cookie?: string; authorization?: string; body?: unknown; query?: string },
 ): Promise<{ status: number; text: string; headers: Headers; json: { error?: { message?: string } } & Record<string, unknown> }> {
   const params = Object.fromEntries([...route.urlPath.matchAll(/\[(\w+)\]/g)].map((m) => [m[1], opts.ids[m[1]]]));
   const url = "http://studio.test" + route.urlPath.replace(/\[(\w+)\]/g, (_, k: string) => opts.ids[k]) + (opts.query ? `?${opts.query}` : "");
   const headers: Record<string, string> = { "content-type": "application/json", host: "studio.test" };
   if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.authorization) headers.authorization = opts.authorization;
   const req = new Request(url, { method: route.method, headers, body: route.method === "GET" ? undefined : JSON.stringify(opts.body ?? {}) });
   const res = await route.handler(req, { params: Promise.resolve(params) });
   const text = await res.text();

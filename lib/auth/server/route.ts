@@ -15,7 +15,9 @@ export type RouteAccess =
   | { kind: "public" }
   | { kind: "user" }
   | { kind: "project"; permission: Permission }
-  | { kind: "job"; permission: Permission };
+  | { kind: "job"; permission: Permission }
+  /** A dataset version's sandbox access token (lib/sandbox-access/server/route.ts), never a session. */
+  | { kind: "sandbox_token" };
 
 type Ctx<P> = { params: Promise<P> };
 export type RouteHandler<P> = ((req: Request, ctx: Ctx<P>) => Promise<Response>) & { access: RouteAccess };

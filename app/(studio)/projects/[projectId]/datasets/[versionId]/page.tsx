@@ -13,6 +13,7 @@ import { SignOffPanel } from "./sign-off-panel";
 import { FindingsPanel } from "./findings-panel";
 import { ExportsPanel } from "./exports-panel";
 import { AlignmentPanel } from "./alignment-panel";
+import { AccessPanel } from "./access-panel";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Dataset version" };
@@ -164,6 +165,12 @@ export default async function DatasetVersionPage({ params }: { params: Promise<{
         <section id="exports" className="scroll-mt-4">
           <ExportsPanel projectId={projectId} versionId={versionId} approved={approved} canExport={canManage} />
         </section>
+
+        {canManage && (
+          <section id="evaluator-access" className="scroll-mt-4">
+            <AccessPanel projectId={projectId} versionId={versionId} version={v.version} hasSandbox={!!v.sandboxId} />
+          </section>
+        )}
 
         <section id="alignment" className="scroll-mt-4">
           <AlignmentPanel projectId={projectId} versionId={versionId} />
