@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiFetch } from "@/components/api";
 import { buttonClass, inputClass, labelClass } from "@/components/ui/button";
+import { COMPLEXITIES } from "@/lib/queries/complexity";
 
 // Starts an evaluation run and opens its scorecard, which follows the run live.
 
@@ -28,6 +29,8 @@ export function RunForm({ projectId, versions, endpoints, regressionCount }: { p
   const [repeats, setRepeats] = useState("1");
   const [useCache, setUseCache] = useState(true);
   const [includeRegression, setIncludeRegression] = useState(true);
+  // Empty: every complexity.
+  const [complexities, setComplexities] = useState<string[]>([]);
   const [tolerance, setTolerance] = useState("0.000001");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -56,7 +59,7 @@ export function RunForm({ projectId, versions, endpoints, regressionCount }: { p
               endpointId,
               label: label.trim() || undefined,
               compare: { floatAbsTol: tol, floatRelTol: tol },
-              scope: { split, includeRegression, limit: limit.trim() ? whole(limit, "The item limit", 0, 100_000) : 0 },
+              scope: { split, includeRegression, complexities, limit: limit.trim() ? whole(limit, "The item limit", 0, 100_000) : 0 },
               settings: {
                 concurrency: whole(concurrency, "Concurrency", 1, 64),
                 timeoutMs: whole(timeoutS, "The timeout (seconds)", 1, 600) * 1000,
@@ -123,6 +126,19 @@ export function RunForm({ projectId, versions, endpoints, regressionCount }: { p
         </label>
         <input id="eval-label" className={inputClass} maxLength={80} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="after RFT epoch 2" />
       </div>
+      <fieldset>
+        <legend className={labelClass}>
+          Complexity <span className="font-normal text-slate-500">(none ticked: all)</span>
+        </legend>
+        <div className="flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-700">
+          {COMPLEXITIES.map((c) => (
+            <label key={c} className="flex items-center gap-1.5">
+              <input type="checkbox" checked={complexities.includes(c)} onChange={(e) => setComplexities((all) => (e.target.checked ? [...all, c] : all.filter((x) => x !== c)))} />
+              {c.replace("_", " ")}
+            </label>
+          ))}
+        </div>
+      </fieldset>
       <label className="flex items-center gap-2 text-sm text-slate-700">
         <input type="checkbox" checked={includeRegression} onChange={(e) => setIncludeRegression(e.target.checked)} />
         Include the regression set ({regressionCount} item{regressionCount === 1 ? "" : "s"})
