@@ -8,6 +8,8 @@ import { accuracyTimeline, compareRuns, exportScorecard } from "@/lib/evaluation
 import { getEvalRun, getEvalRunItem, listEvalRuns } from "@/lib/evaluation/server/runs";
 import { addRegressionItems, listRegressionItems, removeRegressionItems } from "@/lib/evaluation/server/regression";
 import { NotFoundError, ValidationError } from "@/lib/errors";
+import { callRoute, loadApiRoutes, type ApiRoute } from "@/test/helpers/routes";
+import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
 
 // Dashboards read stored answers: two runs are written with known outcomes (no model involved), so
 // every figure below is counted by hand.
@@ -171,5 +173,69 @@ describe("evaluation dashboards", () => {
     expect(view.results.filter((r) => r.inRegression).map((r) => r.itemId).sort()).toEqual([...broken].sort());
     expect(await removeRegressionItems(t.db, projectId, [broken[0]!], null)).toEqual({ removed: 1 });
     expect((await listRegressionItems(t.db, projectId)).map((i) => i.itemId)).toEqual([broken[1]]);
+  });
+
+  describe("through the API, bad input gets a clear error and changes nothing", () => {
+    let routes: ApiRoute[];
+    let cookie: string;
+    const ids: Record<string, string> = {};
+    const route = (key: string) => routes.find((r) => r.key === key)!;
+
+    beforeAll(async () => {
+      routes = await loadApiRoutes();
+      const lead = await t.db.user.create({ data: { email: "lead@dashboards.test", name: "Lead", isAdmin: false } });
+      await t.db.projectMember.create({ data: { projectId, userId: lead.id, role: "data_lead" } });
+      cookie = `${SESSION_COOKIE}=${encodeURIComponent((await createSession(t.db, lead.id)).cookieValue)}`;
+      Object.assign(ids, { projectId, runId: runIds[1]!, itemId: items[0]!.id });
+    });
+
+    it("refuses malformed regression-set changes, and concurrent adds of the same items add each once", async () => {
+      const add = route("POST /api/projects/[projectId]/evaluations/regression");
+      const before = await t.db.regressionItem.count({ where: { projectId } });
+      for (const body of [{ itemIds: "x" }, { itemIds: [] }, { itemIds: Array.from({ length: 5_001 }, (_, i) => `i${i}`) }, { itemIds: [items[0]!.id], note: "n".repeat(501) }, "not json"]) {
+        const res = await callRoute(add, { ids, cookie, body });
+        expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
+        expect(res.json.error?.message).toBeTruthy();
+      }
+      expect(await t.db.regressionItem.count({ where: { projectId } })).toBe(before);
+      const same = [items[7]!.id, items[8]!.id];
+      const results = await Promise.all([1, 2, 3].map(() => callRoute(add, { ids, cookie, body: { itemIds: same } })));
+      for (const r of results) expect(r.status).toBe(200);
+      expect(results.reduce((n, r) => n + (r.json as unknown as { added: number }).added, 0)).toBe(2);
+      expect(await t.db.regressionItem.count({ where: { projectId, itemId: { in: same } } })).toBe(2);
+    });
+
+    it("refuses bad export and compare queries with a message", async () => {
+      const exportRoute = route("GET /api/projects/[projectId]/evaluations/[runId]/export");
+      for (const query of ["format=xls", "format=csv&monthly=-1", "format=csv&monthly=2.5", "format=csv&monthly=abc"]) {
+        const res = await callRoute(exportRoute, { ids, cookie, query });
+        expect(res.status, query).toBe(400);
+      }
+      const ok = await callRoute(exportRoute, { ids, cookie, query: "format=md" });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get("content-disposition")).toMatch(/attachment; filename="scorecard-.+\.md"/);
+      const compare = route("GET /api/projects/[projectId]/evaluations/compare");
+      expect((await callRoute(compare, { ids, cookie, query: "runs=" })).status).toBe(400);
+      expect((await callRoute(compare, { ids, cookie, query: `runs=${Array.from({ length: 13 }, (_, i) => `r${i}`).join(",")}` })).status).toBe(400);
+      expect((await callRoute(compare, { ids, cookie, query: "runs=unknown-run" })).status).toBe(404);
+      const item = route("GET /api/projects/[projectId]/evaluations/[runId]/items/[itemId]");
+      expect((await callRoute(item, { ids: { ...ids, itemId: "no-such-item" }, cookie })).status).toBe(404);
+    });
+
+    it("refuses run settings out of range before anything is queued", async () => {
+      const start = route("POST /api/projects/[projectId]/evaluations");
+      const version = await t.db.datasetVersion.findFirstOrThrow({ where: { projectId } });
+      const endpoint = await ensureBaselineEndpoint(t.db, projectId);
+      const jobs = await t.db.job.count();
+      for (const settings of [{ concurrency: 500 }, { concurrency: 0 }, { timeoutMs: 10 }, { repeats: 11 }, { maxRetries: -1 }]) {
+        const res = await callRoute(start, { ids, cookie, body: { datasetVersionId: version.id, endpointId: endpoint.id, settings } });
+        expect(res.status, JSON.stringify(settings)).toBe(400);
+        expect(res.json.error?.message).toBeTruthy();
+      }
+      const empty = await callRoute(start, { ids, cookie, body: { datasetVersionId: version.id, endpointId: endpoint.id, scope: { split: "test", complexities: ["no_such_level"] } } });
+      expect(empty.status).toBe(400);
+      expect(empty.json.error?.message).toMatch(/No item/);
+      expect(await t.db.job.count()).toBe(jobs);
+    });
   });
 });

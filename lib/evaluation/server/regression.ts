@@ -54,21 +54,22 @@ export async function addRegressionItems(db: Db, projectId: string, input: z.inf
   if (input.runId && !(await db.evalRun.findFirst({ where: { id: input.runId, projectId }, select: { id: true } }))) {
     throw new ValidationError("That run does not exist in this project.");
   }
-  return db.$transaction(async (tx) => {
-    const existing = new Set((await tx.regressionItem.findMany({ where: { projectId, itemId: { in: ids } }, select: { itemId: true } })).map((r) => r.itemId));
-    const fresh = ids.filter((id) => !existing.has(id));
-    for (const itemId of fresh) {
-      await tx.regressionItem.upsert({
-        where: { projectId_itemId: { projectId, itemId } },
-        create: { projectId, itemId, addedFromRunId: input.runId ?? null, addedById: userId ?? null, note: input.note },
-        update: {},
-      });
+  // One insert per item, outside a transaction: two people adding the same items at once each add
+  // what is not there yet, and a duplicate (the unique key) counts as already there instead of
+  // failing the request (PostgreSQL would abort a whole transaction on it).
+  let added = 0;
+  for (const itemId of ids) {
+    try {
+      await db.regressionItem.create({ data: { projectId, itemId, addedFromRunId: input.runId ?? null, addedById: userId ?? null, note: input.note } });
+      added++;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
     }
-    if (fresh.length > 0) {
-      await recordAudit(tx, { projectId, userId, action: "eval.regression_add", entityType: "eval_run", entityId: input.runId ?? null, summary: `Added ${fresh.length} item${fresh.length === 1 ? "" : "s"} to the regression set` });
-    }
-    return { added: fresh.length, alreadyThere: ids.length - fresh.length };
-  });
+  }
+  if (added > 0) {
+    await recordAudit(db, { projectId, userId, action: "eval.regression_add", entityType: "eval_run", entityId: input.runId ?? null, summary: `Added ${added} item${added === 1 ? "" : "s"} to the regression set` });
+  }
+  return { added, alreadyThere: ids.length - added };
 }
 
 export async function removeRegressionItems(db: Db, projectId: string, itemIds: string[], userId?: string | null) {
