@@ -175,6 +175,19 @@ describe("evaluation dashboards", () => {
     expect((await listRegressionItems(t.db, projectId)).map((i) => i.itemId)).toEqual([broken[1]]);
   });
 
+  it("reports the run's variant count even when no answer was compared on the variants", async () => {
+    await t.db.evalRun.update({ where: { id: runIds[0]! }, data: { suiteSize: 3 } });
+    try {
+      const view = await getEvalRun(t.db, projectId, runIds[0]!);
+      // No stored answer was checked on a variant, so none is test-suite correct.
+      expect(view.scorecard.suite).toMatchObject({ variants: 3, correct: 0, accuracy: 0 });
+      expect(view.scorecard.suite!.interval.low).toBe(0);
+    } finally {
+      await t.db.evalRun.update({ where: { id: runIds[0]! }, data: { suiteSize: 0 } });
+    }
+    expect((await getEvalRun(t.db, projectId, runIds[0]!)).scorecard.suite).toBeNull();
+  });
+
   describe("through the API, bad input gets a clear error and changes nothing", () => {
     let routes: ApiRoute[];
     let cookie: string;

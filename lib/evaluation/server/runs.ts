@@ -7,7 +7,7 @@ import { isErrorClass } from "@/lib/evaluation/error-class";
 import { buildScorecard } from "@/lib/evaluation/scorecard";
 import { readEvalScope } from "@/lib/evaluation/run-options";
 import { tablesRead } from "@/lib/queries/features";
-import type { RunSummary, ScoredItem } from "@/lib/evaluation/scorecard-types";
+import type { RunSummary, Scorecard, ScoredItem } from "@/lib/evaluation/scorecard-types";
 import type { StoredCompareSettings } from "@/lib/evaluation/server/service";
 
 // Reading evaluation runs: the list, one run's scorecard and per-item rows, one item's answers.
@@ -142,11 +142,23 @@ function runMeta(run: Awaited<ReturnType<typeof findRun>>) {
 
 export type EvalRunMeta = ReturnType<typeof runMeta>;
 
+/**
+ * The scorecard with the run's own variant count: an item's comparison stops at the first variant
+ * that disagrees, and a run with no correct answer compared none, yet the run had them all.
+ */
+function scorecardOf(scored: ScoredItem[], runVariants: number): Scorecard {
+  const card = buildScorecard(scored);
+  if (runVariants === 0 || card.total === 0) return card;
+  if (card.suite) return { ...card, suite: { ...card.suite, variants: Math.max(card.suite.variants, runVariants) } };
+  const { low, high } = accuracyWithInterval(0, card.total);
+  return { ...card, suite: { variants: runVariants, correct: 0, accuracy: 0, interval: { low, high } } };
+}
+
 /** A run's scorecard and one row per item (first answers), without result bodies. */
 export async function getEvalRun(db: Db, projectId: string, runId: string) {
   const run = await findRun(db, projectId, runId);
   const { rows, scored } = await loadAnswers(db, run.id);
-  const scorecard = buildScorecard(scored);
+  const scorecard = scorecardOf(scored, run.suiteSize);
   const flaky = new Set(scorecard.stability?.flakyItemIds ?? []);
   const regression = new Set((await db.regressionItem.findMany({ where: { projectId }, select: { itemId: true } })).map((r) => r.itemId));
   const results = rows
@@ -256,7 +268,7 @@ export async function summarizeRuns(db: Db, projectId: string, runIds: string[])
       datasetVersion: run.datasetVersion.version,
       status: run.status,
       createdAt: run.createdAt.toISOString(),
-      scorecard: buildScorecard(scored),
+      scorecard: scorecardOf(scored, run.suiteSize),
     });
   }
   return out;
