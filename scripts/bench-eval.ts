@@ -19,21 +19,12 @@
 // temp dir, BENCH_PROFILE=<dir> writes a CPU profile of the worker process there, BENCH_DEBUG=1
 // passes the worker's and the stand-in's stderr through.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { numberFromEnv, throwawayStudio } from "./bench-env";
 
-function numberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`${name} must be a positive number; got "${raw}".`);
-    process.exit(1);
-  }
-  return value;
-}
 
 const root = path.resolve(import.meta.dirname, "..");
 const ITEMS = Math.round(numberFromEnv("BENCH_ITEMS", 1_000));
@@ -45,12 +36,7 @@ const KEEP = process.env.BENCH_KEEP === "1";
 const API_KEY = "bench-key-0123456789";
 const MODEL = "bench-model";
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-bench-eval-"));
-const dataDir = path.join(workDir, "data");
-const databaseUrl = `file:${path.join(dataDir, "sandpiper.db")}`;
-process.env.SANDPIPER_DATA_DIR = dataDir;
-process.env.DATABASE_URL = databaseUrl;
-process.env.SANDPIPER_LOG = "silent";
+const { workDir, dataDir, databaseUrl } = throwawayStudio("eval");
 
 const { applyMigrations } = await import("@/lib/db/server/migrate");
 const { disconnectDb, getDb } = await import("@/lib/db/server/client");

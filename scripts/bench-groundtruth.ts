@@ -26,17 +26,8 @@ import { generateTemplateQueries } from "@/lib/queries/templates";
 import { executeGroundTruth, sampleValues } from "@/lib/queries/server/service";
 import { closeAllSandboxReaders } from "@/lib/sql/server/safe-exec";
 import { analyzeSql } from "@/lib/queries/server/analyze";
+import { numberFromEnv } from "./bench-env";
 
-function numberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`${name} must be a positive number; got "${raw}".`);
-    process.exit(1);
-  }
-  return value;
-}
 
 const QUERIES = Math.round(numberFromEnv("BENCH_QUERIES", 1_000));
 const ROUNDS = Math.round(numberFromEnv("BENCH_ROUNDS", 5));

@@ -13,11 +13,12 @@
 // BENCH_P99_GOAL_MS (250), BENCH_KEEP=1 keeps the temp dir for inspection, BENCH_SERVER_NODE_ARGS
 // are extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
 import { createRequire } from "node:module";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { requireBuild, startNextServer, type NextServer } from "./bench-server";
+import { throwawayStudio } from "./bench-env";
 
 const root = path.resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
@@ -49,13 +50,8 @@ requireBuild(root, "bench:load");
 
 // ---------- a throwaway studio ----------
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-bench-"));
-const dataDir = path.join(workDir, "data");
-const databaseUrl = `file:${path.join(dataDir, "sandpiper.db")}`;
 // Set before the studio's modules read them: this process and the server share the same state.
-process.env.SANDPIPER_DATA_DIR = dataDir;
-process.env.DATABASE_URL = databaseUrl;
-process.env.SANDPIPER_LOG = "silent";
+const { workDir, dataDir, databaseUrl } = throwawayStudio("load");
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const { applyMigrations } = await import("@/lib/db/server/migrate");

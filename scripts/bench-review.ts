@@ -12,12 +12,12 @@
 // printed is figure ÷ goal (below 1 is inside the goal).
 // Options: BENCH_PAIRS (10000), BENCH_STEPS (40), BENCH_PAUSE_MS (400: the reviewer reads before the
 // next key; 0 measures back-to-back presses), BENCH_KEEP=1 keeps the temp dir.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { chromium, type Page } from "@playwright/test";
 import { requireBuild, startNextServer, type NextServer } from "./bench-server";
+import { throwawayStudio } from "./bench-env";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 10_000);
@@ -28,12 +28,7 @@ const GOALS = { firstRowsMs: 1_500, nextPairMs: 100, bulkMs: 3_000 };
 
 requireBuild(root, "bench:review");
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), "sandpiper-bench-review-"));
-const dataDir = path.join(workDir, "data");
-const databaseUrl = `file:${path.join(dataDir, "sandpiper.db")}`;
-process.env.SANDPIPER_DATA_DIR = dataDir;
-process.env.DATABASE_URL = databaseUrl;
-process.env.SANDPIPER_LOG = "silent";
+const { workDir, dataDir, databaseUrl } = throwawayStudio("review");
 
 const { applyMigrations } = await import("@/lib/db/server/migrate");
 const { disconnectDb, getDb } = await import("@/lib/db/server/client");

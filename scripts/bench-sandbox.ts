@@ -27,17 +27,10 @@ import { parseDuckdbDdl } from "@/lib/schema/server/parse-ddl";
 import { quoteIdent, quoteTable } from "@/lib/sandbox/ddl";
 import { COUNTRY_NAMES } from "@/lib/sandbox/places";
 import { generateSandboxFile } from "@/lib/sandbox/server/generate";
+import { numberFromEnv as readNumber } from "./bench-env";
 
-function numberFromEnv(name: string, fallback: number, integer = true): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    console.error(`${name} must be a positive ${integer ? "integer" : "number"}; got "${raw}".`);
-    process.exit(1);
-  }
-  return value;
-}
+const numberFromEnv = (name: string, fallback: number, integer = true) => readNumber(name, fallback, { integer });
+
 
 const TOTAL_ROWS = numberFromEnv("BENCH_TOTAL_ROWS", 1_000_000);
 const SEED = numberFromEnv("BENCH_SEED", 42);
