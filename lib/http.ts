@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AppError, PayloadTooLargeError, RateLimitError, ValidationError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { redactSecrets } from "@/lib/redact";
+import { parseOrThrow } from "@/lib/validate";
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -68,13 +69,7 @@ export async function parseJson<T extends z.ZodType>(req: Request, schema: T, ma
   } catch {
     throw new ValidationError("The request body is not valid JSON.");
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? `${first.path.join(".")}: ` : "";
-    throw new ValidationError(`${where}${first?.message ?? "invalid input"}`, { issues: parsed.error.issues.slice(0, 5) });
-  }
-  return parsed.data;
+  return parseOrThrow(schema, raw);
 }
 
 /** Parse a URL's query string against a schema; a bad value is a ValidationError. */

@@ -24,6 +24,7 @@ import { openBlockingFindings } from "@/lib/datasets/server/findings-gate";
 import { runScan } from "@/lib/datasets/server/scan";
 import { logger } from "@/lib/log";
 import { listDatasetReviews, signOffDatasetVersion as signOff } from "@/lib/datasets/server/sign-off";
+import { parseOrThrow } from "@/lib/validate";
 
 export const freezeDatasetInput = z.object({
   name: z.string().trim().max(120, "Keep the name under 120 characters.").optional(),
@@ -43,14 +44,6 @@ export const freezeDatasetInput = z.object({
 
 export type FreezeDatasetInput = z.input<typeof freezeDatasetInput>;
 
-function parseInput<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ValidationError(`${first?.path.length ? `${first.path.join(".")}: ` : ""}${first?.message ?? "invalid input"}`);
-  }
-  return parsed.data;
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -63,7 +56,7 @@ function plural(n: number, word: string): string {
  * (and every pair sharing their templates) can be kept apart as a held-out set.
  */
 export async function freezeDatasetVersion(db: Db, projectId: string, raw: FreezeDatasetInput, userId?: string | null) {
-  const input = parseInput(freezeDatasetInput, raw);
+  const input = parseOrThrow(freezeDatasetInput, raw);
   await getProject(db, projectId);
   const sandbox = await requireActiveSandbox(db, projectId);
   const pairs = await db.pair.findMany({

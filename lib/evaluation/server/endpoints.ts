@@ -22,6 +22,7 @@ import { createChatClient } from "@/lib/providers/server/openai-compatible";
 import { createBedrockChatClient } from "@/lib/providers/server/bedrock-converse";
 import { openSecret, sealSecret } from "@/lib/secrets/server/crypto";
 import { promptFor, questionOf, type VersionPrompt } from "@/lib/datasets/prompt";
+import { parseOrThrow } from "@/lib/validate";
 
 // Model endpoints a project evaluates: the built-in retrieval baseline, OpenAI-compatible chat
 // endpoints, Amazon Bedrock (Converse) and few-shot prompting over another endpoint. Keys are
@@ -110,16 +111,6 @@ export async function ensureBaselineEndpoint(db: Db, projectId: string) {
   }
 }
 
-/** Validates with the shared schema; a service called without a route still gets a readable error. */
-function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? `${first.path.join(".")}: ` : "";
-    throw new ValidationError(`${where}${first?.message ?? "invalid input"}`, { issues: parsed.error.issues.slice(0, 5) });
-  }
-  return parsed.data;
-}
 
 async function assertNameFree(db: Db, projectId: string, name: string, exceptId?: string): Promise<void> {
   const clash = await db.modelEndpoint.findFirst({ where: { projectId, name, ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
@@ -148,7 +139,7 @@ function sealAwsKeys(keys: AwsKeys) {
  * are the endpoint's settings.
  */
 export async function createEndpoint(db: Db, projectId: string, request: CreateEndpointRequest, userId?: string | null): Promise<EndpointSummary> {
-  const input = parseInput(createEndpointInput, request);
+  const input = parseOrThrow(createEndpointInput, request);
   await getProject(db, projectId);
   await assertNameFree(db, projectId, input.name);
 
@@ -290,7 +281,7 @@ export async function updateEndpointSettings(
   request: UpdateEndpointRequest,
   userId?: string | null,
 ): Promise<EndpointSummary> {
-  const input = parseInput(updateEndpointInput, request);
+  const input = parseOrThrow(updateEndpointInput, request);
   const row = await getEndpointRow(db, projectId, endpointId);
   const kind = row.kind as EndpointKind;
   if (kind === "retrieval_baseline") {

@@ -8,6 +8,7 @@ import { getProject } from "@/lib/projects/server/service";
 import { DEFAULT_COMPARE_SETTINGS, type CompareSettings } from "@/lib/evaluation/compare";
 import { evalScopeSchema, runSettingsSchema } from "@/lib/evaluation/run-options";
 import { describeScope, planEvalItems } from "@/lib/evaluation/server/plan";
+import { parseOrThrow } from "@/lib/validate";
 
 export const EVAL_JOB = "eval.run";
 
@@ -43,19 +44,15 @@ export type StoredCompareSettings = Omit<CompareSettings, "orderMatters"> & { or
  * distinct items it covers (scope items, then regression items not already in scope).
  */
 export async function startEvalRun(db: Db, projectId: string, input: StartEvalInput, userId?: string | null) {
-  const parsed = startEvalInput.safeParse(input);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ValidationError(`${first?.path.length ? `${first.path.join(".")}: ` : ""}${first?.message ?? "The evaluation settings are not valid."}`);
-  }
-  const { label = "", compare } = parsed.data;
-  const scope = parsed.data.scope ?? evalScopeSchema.parse({});
-  const run = parsed.data.settings ?? runSettingsSchema.parse({});
+  const parsed = parseOrThrow(startEvalInput, input, "The evaluation settings are not valid.");
+  const { label = "", compare } = parsed;
+  const scope = parsed.scope ?? evalScopeSchema.parse({});
+  const run = parsed.settings ?? runSettingsSchema.parse({});
 
   await getProject(db, projectId);
-  const version = await db.datasetVersion.findFirst({ where: { id: parsed.data.datasetVersionId, projectId } });
+  const version = await db.datasetVersion.findFirst({ where: { id: parsed.datasetVersionId, projectId } });
   if (!version) throw new NotFoundError("That dataset version does not exist in this project.");
-  const endpoint = await db.modelEndpoint.findFirst({ where: { id: parsed.data.endpointId, projectId } });
+  const endpoint = await db.modelEndpoint.findFirst({ where: { id: parsed.endpointId, projectId } });
   if (!endpoint) throw new NotFoundError("That model endpoint does not exist in this project.");
 
   const plan = await planEvalItems(db, projectId, version.id, scope);

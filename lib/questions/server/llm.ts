@@ -18,6 +18,7 @@ import type { QuestionStyle } from "@/lib/questions/styles";
 import { endpointNotWorking, findQuestionEndpoint, loadPromptSchema, openQuestionEndpoint, type ClientOptions } from "@/lib/questions/server/endpoint";
 import { checkRoundTrips, emptyRoundTripCounts, summarize, type RoundTripCounts } from "@/lib/questions/server/round-trip";
 import { questionsActiveKey } from "@/lib/questions/server/service";
+import { parseOrThrow } from "@/lib/validate";
 
 // Questions written by a model of the project (an OpenAI-compatible endpoint) for executed queries
 // that have none from a model yet, in any of the eight styles. Several queries go in one request
@@ -54,12 +55,7 @@ const TEMPERATURE = 0.8;
 const MAX_TOKENS_CAP = 8_192;
 
 function parseInput(raw: unknown): LlmQuestionsInput {
-  const parsed = llmQuestionsInput.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ValidationError(`${first?.path.length ? `${first.path.join(".")}: ` : ""}${first?.message ?? "The request is not valid."}`);
-  }
-  return parsed.data;
+  return parseOrThrow(llmQuestionsInput, raw ?? {}, "The request is not valid.");
 }
 
 const withoutModelQuestion = (projectId: string) => ({

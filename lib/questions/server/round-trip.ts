@@ -12,6 +12,7 @@ import { roundTripInput, type RoundTripInput } from "@/lib/questions/input";
 import { buildRoundTripPrompt } from "@/lib/questions/llm-prompt";
 import { endpointNotWorking, findQuestionEndpoint, loadPromptSchema, openQuestionEndpoint, type ClientOptions, type PromptSchema, type QuestionEndpoint } from "@/lib/questions/server/endpoint";
 import { questionsActiveKey } from "@/lib/questions/server/service";
+import { parseOrThrow } from "@/lib/validate";
 
 // The round trip: a model writes SQL from a pair's question alone (schema + question), the SQL runs
 // read-only on the active sandbox and is compared with the pair's ground truth by the studio's
@@ -61,12 +62,7 @@ export function emptyRoundTripCounts(): RoundTripCounts {
 }
 
 function parseInput(raw: unknown): RoundTripInput {
-  const parsed = roundTripInput.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ValidationError(`${first?.path.length ? `${first.path.join(".")}: ` : ""}${first?.message ?? "The request is not valid."}`);
-  }
-  return parsed.data;
+  return parseOrThrow(roundTripInput, raw ?? {}, "The request is not valid.");
 }
 
 export async function requestRoundTrip(db: Db, projectId: string, raw: unknown, userId?: string | null) {

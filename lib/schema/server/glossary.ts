@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import type { SchemaModel, SemanticType, TableModel } from "@/lib/schema/model";
 import { applyInferredForeignKeys } from "@/lib/schema/infer-fks";
 import { foreignKeyDecisionInput, glossaryEntryInput, type ForeignKeyDecisionInput, type GlossaryEntryInput } from "@/lib/schema/glossary";
+import { parseOrThrow } from "@/lib/validate";
 
 export { foreignKeyDecisionInput, glossaryEntryInput };
 
@@ -13,12 +14,6 @@ export { foreignKeyDecisionInput, glossaryEntryInput };
 
 const lower = (s: string) => s.toLowerCase();
 
-function parseInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  throw new ValidationError(`${first?.path.length ? `${first.path.join(".")}: ` : ""}${first?.message ?? "invalid input"}`);
-}
 const joinNames = (names: string[]) => names.join(",");
 const fkKey = (table: string, columns: string[], refTable: string, refColumns: string[]) => lower(`${table}|${joinNames(columns)}|${refTable}|${joinNames(refColumns)}`);
 
@@ -80,7 +75,7 @@ export interface GlossaryEntryView {
 
 /** Set a table's or a column's description, a column's semantic type or sensitive flag. */
 export async function updateGlossaryEntry(db: Db, projectId: string, raw: GlossaryEntryInput, userId?: string | null): Promise<GlossaryEntryView> {
-  const input = parseInput<GlossaryEntryInput>(glossaryEntryInput, raw);
+  const input = parseOrThrow(glossaryEntryInput, raw);
   const { version, model } = await latestModel(db, projectId);
   const table = findTable(model, input.table, version);
   let columnName = "";
@@ -127,7 +122,7 @@ export async function updateGlossaryEntry(db: Db, projectId: string, raw: Glossa
 
 /** Confirm or drop a foreign key (suggested or declared) of the latest schema; "suggested" withdraws the decision. */
 export async function decideForeignKey(db: Db, projectId: string, raw: ForeignKeyDecisionInput, userId?: string | null) {
-  const input = parseInput<ForeignKeyDecisionInput>(foreignKeyDecisionInput, raw);
+  const input = parseOrThrow(foreignKeyDecisionInput, raw);
   const { version, model } = await latestModel(db, projectId);
   const table = findTable(applyInferredForeignKeys(model), input.table, version);
   const fk = table.foreignKeys.find((f) => fkKey(table.name, f.columns, f.refTable, f.refColumns) === fkKey(table.name, input.columns, input.refTable, input.refColumns));
