@@ -59,9 +59,10 @@ export async function findCachedAnswers(
 
 /**
  * Stores (or replaces) one answer, as soon as it arrives: an answer paid for is never lost to a
- * crash. The text is stored redacted, like the answer kept on the result row. One INSERT … ON CONFLICT statement, so two runs storing the same key at once both
- * succeed. On SQLite it goes through the plain connection (microseconds, where the ORM's upsert
- * costs a millisecond of the event loop per answer: a run at full speed stores 100+ a second).
+ * crash. The text is stored redacted, like the answer kept on the result row. One INSERT … ON
+ * CONFLICT statement, so two runs storing the same key at once both succeed. On SQLite it goes
+ * through the plain connection (microseconds, where the ORM's upsert costs a millisecond of the
+ * event loop per answer: a run at full speed stores 100+ a second).
  */
 export async function storeCachedAnswer(db: Db, projectId: string, key: string, answer: ModelAnswer): Promise<void> {
   const latencyMs = Math.round(answer.latencyMs);

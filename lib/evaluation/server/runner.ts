@@ -23,6 +23,7 @@ import { planEvalItems, type ItemSource, type PlannedItem } from "@/lib/evaluati
 import type { StoredCompareSettings } from "@/lib/evaluation/server/service";
 import type { ChatMessage } from "@/lib/providers/chat";
 import { extractSql } from "@/lib/providers/extract-sql";
+import { quoteOneLine } from "@/lib/providers/server/retry";
 import { redactSecrets } from "@/lib/redact";
 import { logger } from "@/lib/log";
 
@@ -669,9 +670,8 @@ function attemptsOf(error: unknown): number {
 }
 
 function quoteStart(text: string): string {
-  const line = redactSecrets(text).replace(/\s+/g, " ").trim();
-  if (!line) return "the answer was empty.";
-  return `"${line.length > 120 ? `${line.slice(0, 119)}…` : line}"`;
+  const line = quoteOneLine(redactSecrets(text), 120);
+  return line ? `"${line}"` : "the answer was empty.";
 }
 
 function classifyFailedExecution(error: unknown): { errorClass: ErrorClass; reason: string } {
