@@ -1,5 +1,6 @@
 // Runs once when the studio server starts: bring the database up to date and start the in-process
-// job worker (turn it off with SANDPIPER_WORKER=off when workers run separately: npm run worker).
+// job worker and the fine-tune follower (turn both off with SANDPIPER_WORKER=off when workers run
+// separately: npm run worker).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { applyMigrations } = await import("@/lib/db/server/migrate");
@@ -12,4 +13,8 @@ export async function register() {
   const db = getDb();
   const g = globalThis as unknown as { sandpiperWorker?: unknown };
   if (!g.sandpiperWorker) g.sandpiperWorker = startWorker({ db, handlers: getJobHandlers(db) });
+  // Fine-tune jobs are followed from their rows: a restart picks every running job up again.
+  const { startFineTuneFollower } = await import("@/lib/finetune/server/follow");
+  const f = globalThis as unknown as { sandpiperFollower?: unknown };
+  if (!f.sandpiperFollower) f.sandpiperFollower = startFineTuneFollower(db);
 }

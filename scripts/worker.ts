@@ -6,16 +6,18 @@ import { applyMigrations } from "@/lib/db/server/migrate";
 import { getDatabaseUrl } from "@/lib/db/config";
 import { startWorker } from "@/lib/jobs/server/worker";
 import { getJobHandlers } from "@/lib/jobs/server/handlers";
+import { startFineTuneFollower } from "@/lib/finetune/server/follow";
 import { logger } from "@/lib/log";
 
 await applyMigrations(getDatabaseUrl());
 const db = getDb();
 const worker = startWorker({ db, handlers: getJobHandlers(db) });
+const follower = startFineTuneFollower(db);
 logger.info("worker started", { workerId: worker.workerId });
 
 async function shutdown(signal: string) {
   logger.info("worker stopping", { signal });
-  await worker.stop();
+  await Promise.all([worker.stop(), follower.stop()]);
   await disconnectDb();
   process.exit(0);
 }

@@ -14,6 +14,7 @@ import { ensureBaselineEndpoint } from "@/lib/evaluation/server/endpoints";
 import { startEvalRun } from "@/lib/evaluation/server/service";
 import { createApiToken, createInvitation } from "@/lib/auth/server/users";
 import { createAccessToken } from "@/lib/sandbox-access/server/service";
+import { createConnection } from "@/lib/providers/server/connections";
 
 const RULES: Record<string, string> = {
   "POST /api/auth/accept-invitation": "public",
@@ -52,6 +53,18 @@ const RULES: Record<string, string> = {
   "PATCH /api/projects/[projectId]/endpoints/[endpointId]": "project:evaluations.run",
   "DELETE /api/projects/[projectId]/endpoints/[endpointId]": "project:evaluations.run",
   "POST /api/projects/[projectId]/endpoints/[endpointId]/test": "project:evaluations.run",
+  "GET /api/projects/[projectId]/connections": "project:project.view",
+  "POST /api/projects/[projectId]/connections": "project:project.admin",
+  "PATCH /api/projects/[projectId]/connections/[connectionId]": "project:project.admin",
+  "DELETE /api/projects/[projectId]/connections/[connectionId]": "project:project.admin",
+  "POST /api/projects/[projectId]/connections/[connectionId]/test": "project:finetune.launch",
+  "GET /api/projects/[projectId]/finetune": "project:project.view",
+  "POST /api/projects/[projectId]/finetune": "project:finetune.launch",
+  "POST /api/projects/[projectId]/finetune/estimate": "project:finetune.launch",
+  "GET /api/projects/[projectId]/finetune/[fineTuneJobId]": "project:project.view",
+  "POST /api/projects/[projectId]/finetune/[fineTuneJobId]/cancel": "project:finetune.launch",
+  "POST /api/projects/[projectId]/finetune/[fineTuneJobId]/deploy": "project:finetune.launch",
+  "POST /api/projects/[projectId]/finetune/[fineTuneJobId]/refresh": "project:project.view",
   "GET /api/projects/[projectId]/evaluations": "project:project.view",
   "POST /api/projects/[projectId]/evaluations": "project:evaluations.run",
   "GET /api/projects/[projectId]/evaluations/[runId]": "project:project.view",
@@ -159,6 +172,14 @@ beforeAll(async () => {
   ids.invitationId = (await createInvitation(t.db, projectId, { email: "new@matrix.test", role: "viewer" }, { id: people.admin, email: "", name: "", isAdmin: false })).id;
   ids.tokenId = (await createApiToken(t.db, { id: people.viewer, email: "", name: "", isAdmin: false }, "matrix", false)).id;
   evaluatorToken = (await createAccessToken(t.db, projectId, version.id, { name: "matrix" }, people.admin)).token;
+  // A Fireworks connection pointing nowhere (a test answers "refused" at once) and an ended job on it.
+  const connection = await createConnection(t.db, projectId, { kind: "fireworks", name: "Matrix Fireworks", apiKey: "fw-matrix-key-0", settings: { accountId: "matrix", apiBaseUrl: "http://127.0.0.1:9", inferenceBaseUrl: "http://127.0.0.1:9/inference/v1" } }, people.admin);
+  ids.connectionId = connection.id;
+  ids.fineTuneJobId = (
+    await t.db.fineTuneJob.create({
+      data: { projectId, datasetVersionId: version.id, connectionId: connection.id, name: "Matrix job", provider: "fireworks", method: "sft", baseModel: "accounts/fireworks/models/qwen3-8b", launchKey: "matrix-launch", state: "failed", error: "Failed for the matrix." },
+    })
+  ).id;
 }, 180_000);
 afterAll(async () => t?.cleanup());
 

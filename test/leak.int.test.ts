@@ -4,6 +4,9 @@ import { createTestDb, type TestDb } from "@/test/helpers/db";
 import { buildProjectToReview, startTestWorker } from "@/test/helpers/pipeline";
 import { callRoute, loadApiRoutes, type ApiRoute } from "@/test/helpers/routes";
 import { startOpenAiStandIn, type OpenAiStandIn } from "@/test/stand-ins/openai-server";
+import { startFireworksStandIn, type FireworksStandIn } from "@/test/stand-ins/fireworks-server";
+import { pollFineTuneJob } from "@/lib/finetune/server/follow";
+import { deployFineTune } from "@/lib/finetune/server/service";
 import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
 import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion, signOffDatasetVersion } from "@/lib/datasets/server/service";
@@ -15,6 +18,7 @@ const BAD_KEY = "sk-leakcheck-bad-fedcba9876543210";
 
 let t: TestDb;
 let standIn: OpenAiStandIn;
+let fireworks: FireworksStandIn;
 let routes: ApiRoute[];
 let cookie: string;
 const ids: Record<string, string> = {};
@@ -71,6 +75,29 @@ beforeAll(async () => {
   expect(bad.status).toBe(201);
   const goodId = (good.json as { endpoint: { id: string } }).endpoint.id;
   const badId = (bad.json as { endpoint: { id: string } }).endpoint.id;
+  // A Fireworks connection with the same key, and an RFT job through it to a deployed endpoint: its
+  // pages, timeline and resources are read below.
+  fireworks = await startFireworksStandIn({ apiKey: GOOD_KEY, accountId: "leak", runningPolls: 2 });
+  const connections = routes.find((r) => r.key === "POST /api/projects/[projectId]/connections")!;
+  const conn = await callRoute(connections, { ids, cookie, body: { kind: "fireworks", name: "Leak Fireworks", apiKey: GOOD_KEY, settings: { accountId: "leak", apiBaseUrl: fireworks.apiBaseUrl, inferenceBaseUrl: fireworks.inferenceBaseUrl } } });
+  expect(conn.status).toBe(201);
+  ids.connectionId = (conn.json as { connection: { id: string } }).connection.id;
+  const launch = routes.find((r) => r.key === "POST /api/projects/[projectId]/finetune")!;
+  const launched = await callRoute(launch, {
+    ids,
+    cookie,
+    body: { kind: "fireworks_rft", name: "Leak RFT", launchKey: "leak-launch-1", connectionId: ids.connectionId, datasetVersionId: version.id, evaluatorUrl: "https://studio.leak.test", settings: { baseModel: "accounts/fireworks/models/qwen3-8b" } },
+  });
+  expect(launched.status, launched.text).toBe(201);
+  ids.fineTuneJobId = (launched.json as { job: { id: string } }).job.id;
+  const launcher = startTestWorker(t.db);
+  await launcher.drain();
+  await launcher.stop();
+  for (let i = 0; i < 20 && (await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: ids.fineTuneJobId } })).state !== "completed"; i++) await pollFineTuneJob(t.db, ids.fineTuneJobId);
+  await deployFineTune(t.db, ids.projectId, ids.fineTuneJobId);
+  for (let i = 0; i < 10 && (await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: ids.fineTuneJobId } })).deploymentState !== "ready"; i++) await pollFineTuneJob(t.db, ids.fineTuneJobId);
+  expect((await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: ids.fineTuneJobId } })).deploymentState).toBe("ready");
+
   const runGood = await startEvalRun(t.db, ids.projectId, { datasetVersionId: version.id, endpointId: goodId, compare: {} });
   const runBad = await startEvalRun(t.db, ids.projectId, { datasetVersionId: version.id, endpointId: badId, compare: {} });
   ids.runId = runGood.run.id;
@@ -90,6 +117,7 @@ afterAll(async () => {
   if (savedLog === undefined) delete process.env.SANDPIPER_LOG;
   else process.env.SANDPIPER_LOG = savedLog;
   await standIn?.close();
+  await fireworks?.close();
   await t?.cleanup();
 });
 

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   "datasets.manage": ["admin", "data_lead"],
   /** Add model endpoints and run evaluations. */
   "evaluations.run": ["admin", "data_lead"],
+  /** Launch, cancel and deploy fine-tune jobs. */
+  "finetune.launch": ["admin", "data_lead"],
   /** Read the audit trail. */
   "audit.view": ["admin", "data_lead"],
   /** Members, invitations, provider connections. */

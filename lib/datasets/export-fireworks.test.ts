@@ -45,6 +45,17 @@ describe("toFireworksRftLines", () => {
     expect(validateFireworksLines(lines, "rft")).toEqual([]);
   });
 
+  it("says whether row order matters, false unless the item's gold query orders its rows", () => {
+    expect(lines.map((l) => JSON.parse(l).order_matters)).toEqual([false, false, false]);
+    const ordered = toFireworksRftRecords([
+      { ...items[0], orderMatters: true },
+      { ...items[1], orderMatters: false },
+      items[2],
+    ]);
+    expect(ordered.map((r) => r.order_matters)).toEqual([true, false, false]);
+    expect(validateFireworksRecords(ordered, "rft")).toEqual([]);
+  });
+
   it("omits an empty system prompt", () => {
     const [line] = toFireworksRftLines(items.slice(0, 1), "  ");
     expect(JSON.parse(line).messages).toEqual([{ role: "user", content: "How many airports?" }]);
@@ -143,6 +154,7 @@ describe("per-item prompts", () => {
     expect(back.map((r) => r.messages.at(-1).content)).toEqual(prepared.map((p) => p.question));
     expect(back.map((r) => r.gold_sql)).toEqual(prepared.map((p) => p.sql));
     expect(back.map((r) => JSON.parse(r.ground_truth))).toEqual(prepared.map((p) => p.result));
+    expect(back.map((r) => r.order_matters)).toEqual([false, false]);
     const sft = sftLines.map((l) => JSON.parse(l));
     expect(sft.map((r) => r.messages.map((m: { role: string }) => m.role))).toEqual([
       ["system", "user", "assistant"],

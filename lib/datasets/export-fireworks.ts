@@ -14,6 +14,11 @@ export interface FireworksRftItem {
   result: ResultSet;
   /** This item's system prompt; when absent, the one passed for the whole file. */
   system?: string;
+  /**
+   * Whether the gold query orders its rows (a top-level ORDER BY): the evaluator then compares rows
+   * in order, as an evaluation run does. Absent means false.
+   */
+  orderMatters?: boolean;
 }
 
 export interface FireworksSftItem {
@@ -41,12 +46,14 @@ function promptMessages(systemPrompt: string, question: string): Message[] {
 
 /**
  * One record per pair: messages = [system, user]; ground_truth = the gold result as a JSON string
- * of {columns, rows}; gold_sql and pair_id for the evaluator's logs.
+ * of {columns, rows}; order_matters = whether the reward compares rows in order; gold_sql and
+ * pair_id for the evaluator's logs.
  */
 export function toFireworksRftRecords(items: readonly FireworksRftItem[], systemPrompt = ""): FireworksRecord[] {
   return items.map((item) => ({
     messages: promptMessages(item.system ?? systemPrompt, item.question),
     ground_truth: JSON.stringify({ columns: item.result.columns, rows: item.result.rows }),
+    order_matters: item.orderMatters ?? false,
     gold_sql: item.sql,
     pair_id: item.id,
   }));

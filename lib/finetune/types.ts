@@ -94,7 +94,22 @@ const launchKey = z.string().trim().min(8, "A launch key is needed (the form sen
 
 /** One launch request; `launchKey` makes a double click or a retried request land once. */
 export const launchFineTuneInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("fireworks_rft"), name, launchKey, connectionId: z.string().min(1, "Pick a Fireworks connection."), datasetVersionId: z.string().min(1), settings: fireworksRftSettings }),
+  z.object({
+    kind: z.literal("fireworks_rft"),
+    name,
+    launchKey,
+    connectionId: z.string().min(1, "Pick a Fireworks connection."),
+    datasetVersionId: z.string().min(1),
+    settings: fireworksRftSettings,
+    /** The studio's address as Fireworks' evaluator reaches it (its reward runs SQL there); default: this server's public URL. */
+    evaluatorUrl: z
+      .string()
+      .trim()
+      .max(300)
+      .refine((v) => /^https?:\/\/[^\s/@]+(\/[^\s]*)?$/.test(v), "The studio address must be an http(s) URL that Fireworks can reach, like https://studio.example.com.")
+      .transform((v) => v.replace(/\/+$/, ""))
+      .optional(),
+  }),
   z.object({ kind: z.literal("fireworks_sft"), name, launchKey, connectionId: z.string().min(1, "Pick a Fireworks connection."), datasetVersionId: z.string().min(1), settings: fireworksSftSettings }),
   z.object({ kind: z.literal("bedrock_sft"), name, launchKey, connectionId: z.string().min(1, "Pick an AWS connection."), datasetVersionId: z.string().min(1), settings: bedrockSettings }),
 ]);

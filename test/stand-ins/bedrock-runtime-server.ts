@@ -4,10 +4,10 @@
 // included: a JSON body {"message": …} and the error name in the x-amzn-ErrorType header, which is
 // what the AWS SDK reads to build its exception. It speaks HTTP/2 (cleartext, prior knowledge)
 // because that is how the SDK's Bedrock runtime client talks to the service by default.
-import { createHash, createHmac } from "node:crypto";
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { readBody } from "./read-body";
+import { headerOf, safeDecode, verifySigV4, type SigV4Problem } from "./sigv4";
 
 export interface ConverseMessage {
   role: string;
@@ -112,8 +112,8 @@ export async function startBedrockStandIn(options: Partial<BedrockStandInBehavio
       method: req.method ?? "",
       path: rawPath,
       modelId: route ? safeDecode(route[1]) : "",
-      authorization: header(req, "authorization"),
-      sessionToken: header(req, "x-amz-security-token"),
+      authorization: headerOf(req, "authorization"),
+      sessionToken: headerOf(req, "x-amz-security-token"),
       body: raw,
       status: 0,
       at: Date.now(),
@@ -126,7 +126,7 @@ export async function startBedrockStandIn(options: Partial<BedrockStandInBehavio
     };
 
     // Signature first: AWS authenticates a request before it looks at the route or the body.
-    const auth = checkSignature(req, rawPath, raw, behaviour);
+    const auth = checkSignature(req, raw, behaviour);
     record.accessKeyId = auth.accessKeyId;
     if (auth.problem) return fail(auth.problem.status, auth.problem.type, auth.problem.message);
 
@@ -197,83 +197,9 @@ export async function startBedrockStandIn(options: Partial<BedrockStandInBehavio
   };
 }
 
-interface AuthProblem {
-  status: number;
-  type: string;
-  message: string;
-}
-
-/**
- * Verifies "AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/bedrock/aws4_request,
- * SignedHeaders=…, Signature=…" the way AWS does: the key must be known, the scope must name this
- * region and the bedrock service, and the signature must match one recomputed with the secret.
- */
-function checkSignature(
-  req: Http2ServerRequest,
-  rawPath: string,
-  rawBody: string,
-  expected: BedrockStandInBehaviour,
-): { accessKeyId?: string; problem?: AuthProblem } {
-  const authorization = header(req, "authorization");
-  if (!authorization) {
-    return { problem: { status: 403, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" } };
-  }
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
-    authorization,
-  );
-  if (!match) {
-    return {
-      problem: {
-        status: 403,
-        type: "IncompleteSignatureException",
-        message: "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.",
-      },
-    };
-  }
-  const [, accessKeyId, date, region, service, signedHeaders, signature] = match;
-  if (accessKeyId !== expected.accessKeyId) {
-    return { accessKeyId, problem: { status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." } };
-  }
-  if (expected.sessionToken !== undefined && header(req, "x-amz-security-token") !== expected.sessionToken) {
-    return { accessKeyId, problem: { status: 403, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." } };
-  }
-  if (service !== "bedrock") {
-    return { accessKeyId, problem: { status: 403, type: "InvalidSignatureException", message: `Credential should be scoped to correct service: 'bedrock'.` } };
-  }
-  if (region !== expected.region) {
-    return { accessKeyId, problem: { status: 403, type: "InvalidSignatureException", message: `Credential should be scoped to a valid region. ` } };
-  }
-  const amzDate = header(req, "x-amz-date") ?? "";
-  const names = signedHeaders.split(";");
-  // Over HTTP/2 the SDK signs the host as the :authority pseudo-header.
-  if (!(names.includes("host") || names.includes(":authority")) || !amzDate.startsWith(date)) {
-    return { accessKeyId, problem: { status: 403, type: "InvalidSignatureException", message: "The request signature does not sign the host and date." } };
-  }
-  const canonicalHeaders = names.map((name) => `${name}:${(header(req, name) ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
-  // Services other than S3 sign the path URI-encoded once more, segment by segment.
-  const canonicalUri = rawPath
-    .split("/")
-    .map((segment) => encodeRfc3986(segment))
-    .join("/");
-  const payloadHash = header(req, "x-amz-content-sha256") ?? sha256(rawBody);
-  const canonicalRequest = [req.method, canonicalUri, canonicalQuery(req.url ?? ""), canonicalHeaders, signedHeaders, payloadHash].join("\n");
-  const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonicalRequest)].join("\n");
-  let key: Buffer = hmac(`AWS4${expected.secretAccessKey}`, date);
-  for (const part of [region, service, "aws4_request"]) key = hmac(key, part);
-  const computed = createHmac("sha256", key).update(stringToSign).digest("hex");
-  if (computed !== signature) {
-    return {
-      accessKeyId,
-      problem: {
-        status: 403,
-        type: "InvalidSignatureException",
-        message:
-          "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-      },
-    };
-  }
-  return { accessKeyId };
+/** AWS authenticates a Converse request as SigV4 for the bedrock service in the expected region. */
+function checkSignature(req: Http2ServerRequest, rawBody: string, expected: BedrockStandInBehaviour): { accessKeyId?: string; problem?: SigV4Problem } {
+  return verifySigV4(req, rawBody, { ...expected, service: "bedrock" });
 }
 
 /** Bedrock's own checks on a Converse body, with its wording. */
@@ -312,44 +238,6 @@ function validate(body: ConverseBody): string | undefined {
     return `1 validation error detected: Value '${String(config.maxTokens)}' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1`;
   }
   return undefined;
-}
-
-function canonicalQuery(url: string): string {
-  const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
-  if (!query) return "";
-  return query
-    .split("&")
-    .map((pair) => pair.split("=").map((part) => encodeRfc3986(safeDecode(part))))
-    .sort(([a, av = ""], [b, bv = ""]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
-    .map(([k, v = ""]) => `${k}=${v}`)
-    .join("&");
-}
-
-function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-function header(req: Http2ServerRequest, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  // HTTP/2 carries the host as the :authority pseudo-header.
-  const value = req.headers[lower] ?? (lower === "host" ? req.headers[":authority"] : undefined);
-  return Array.isArray(value) ? value.join(",") : value;
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac("sha256", key).update(data, "utf8").digest();
 }
 
 function countTokens(text: string): number {

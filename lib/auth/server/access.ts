@@ -26,6 +26,7 @@ const WHAT: Record<Permission, string> = {
   "pipeline.build": "change the schema or generate sandboxes",
   "datasets.manage": "freeze, sign off or export dataset versions",
   "evaluations.run": "add endpoints or run evaluations",
+  "finetune.launch": "launch, cancel or deploy fine-tune jobs",
   "audit.view": "read the audit trail",
   "project.admin": "manage members and connections",
 };

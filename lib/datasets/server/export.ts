@@ -139,6 +139,8 @@ interface PreparedItem {
   question: string;
   sql: string;
   result: { columns: string[]; rows: JsonValue[][] };
+  /** The gold query orders its rows: row order counts when a prediction is compared with it. */
+  topLevelOrderBy: boolean;
   complexity: string;
   shape: string;
   tables: string[];
@@ -153,6 +155,7 @@ const ITEM_SELECT = {
   systemPrompt: true,
   sql: true,
   result: true,
+  topLevelOrderBy: true,
   complexity: true,
   shape: true,
   origin: true,
@@ -186,6 +189,7 @@ async function loadItems(db: Db, version: VersionRow, splits?: string[]): Promis
       question: questionOf(row),
       sql: row.sql,
       result: { columns: stored.columns ?? [], rows: stored.rows ?? [] },
+      topLevelOrderBy: row.topLevelOrderBy,
       complexity: row.complexity,
       shape: row.shape,
       tables,
@@ -239,7 +243,9 @@ function jsonl(records: readonly unknown[]): { body: string; lineCount: number }
 function checkExport(format: ExportFormat, part: ExportPart, model: BedrockModel, items: PreparedItem[], ctx: { fileName: string; otherPartCount?: number }): Checked {
   switch (format) {
     case "fireworks_rft": {
-      const records = toFireworksRftRecords(items.map((i) => ({ id: i.pairId, question: i.user, sql: i.sql, result: i.result, system: i.system })));
+      const records = toFireworksRftRecords(
+        items.map((i) => ({ id: i.pairId, question: i.user, sql: i.sql, result: i.result, system: i.system, orderMatters: i.topLevelOrderBy })),
+      );
       return { problems: validateFireworksRecords(records, "rft"), warnings: [], serialize: async () => jsonl(records) };
     }
     case "fireworks_sft": {
@@ -294,7 +300,14 @@ function failedReason(format: ExportFormat, part: ExportPart, problems: readonly
  * it (DatasetExport + audit event). Refuses a version that is not approved (ConflictError), an
  * empty part and a file that would fail its checks (ValidationError with the first problems).
  */
-export async function buildExport(db: Db, projectId: string, versionId: string, request: ExportRequest, userId?: string | null): Promise<ExportFile> {
+export async function buildExport(
+  db: Db,
+  projectId: string,
+  versionId: string,
+  request: ExportRequest,
+  userId?: string | null,
+  options: { record?: boolean; purpose?: string } = {},
+): Promise<ExportFile> {
   const { format } = request;
   const info = EXPORT_FORMAT_INFO[format];
   if (!info) throw new ValidationError(`Unknown export format "${String(format).slice(0, 40)}". Use one of: ${EXPORT_FORMATS.join(", ")}.`);
@@ -321,7 +334,8 @@ export async function buildExport(db: Db, projectId: string, versionId: string, 
   const { body, lineCount } = await checked.serialize();
   const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.length;
   const sha256 = createHash("sha256").update(body).digest("hex");
-  await db.$transaction(async (tx) => {
+  // A cost estimate reads the file without sending it anywhere: nothing to record.
+  if (options.record !== false) await db.$transaction(async (tx) => {
     const row = await tx.datasetExport.create({ data: { datasetVersionId: versionId, format, part, fileName, lineCount, bytes, sha256, createdById: userId ?? null } });
     await recordAudit(tx, {
       projectId,
@@ -329,7 +343,7 @@ export async function buildExport(db: Db, projectId: string, versionId: string, 
       action: "dataset.export",
       entityType: "dataset_version",
       entityId: versionId,
-      summary: `Exported v${version.version} as ${info.label} (${part}): ${lineCount} records, ${fileName}`,
+      summary: `Exported v${version.version} as ${info.label} (${part}): ${lineCount} records, ${fileName}${options.purpose ? ` ${options.purpose}` : ""}`,
       after: { exportId: row.id, format, part, fileName, lineCount, bytes, sha256 },
     });
   });

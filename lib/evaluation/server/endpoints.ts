@@ -253,7 +253,7 @@ function summarize(row: EndpointRow, byId: Map<string, EndpointRow>): EndpointSu
     name: row.name,
     kind,
     model: kind === "few_shot" ? (base?.model ?? "") : row.model,
-    baseUrl: connection?.baseUrl ?? null,
+    baseUrl: connection ? endpointBaseUrl(connection) : null,
     region: kind === "bedrock_converse" ? (settings.region ?? null) : null,
     keyHint: connection?.secretHint ? `…${connection.secretHint}` : connection?.secretCipher ? "set" : null,
     usesDefaultCredentials: kind === "bedrock_converse" && !connection?.secretCipher,
@@ -342,11 +342,14 @@ export async function updateEndpointSettings(
     changes.push("AWS keys removed (default credentials)");
   }
   if (changes.length === 0) return getEndpointSummary(db, projectId, row.id);
+  if (secret && row.connection?.shared) {
+    throw new ValidationError(`"${row.name}" calls its model through the shared connection "${row.connection.name}": change the key on the Connections page.`);
+  }
 
   const name = input.name ?? row.name;
   await db.$transaction(async (tx) => {
     await tx.modelEndpoint.update({ where: { id: row.id }, data: { name, settings: JSON.stringify(next) } });
-    if (row.connection && (secret || name !== row.name)) {
+    if (row.connection && !row.connection.shared && (secret || name !== row.name)) {
       await tx.providerConnection.update({
         where: { id: row.connection.id },
         data: {
@@ -400,7 +403,7 @@ export async function deleteEndpoint(
   await db.$transaction(async (tx) => {
     await tx.modelEndpoint.delete({ where: { id: row.id } });
     // The connection was made for this endpoint; it goes with it unless another endpoint shares it.
-    if (row.connectionId && (await tx.modelEndpoint.count({ where: { connectionId: row.connectionId } })) === 0) {
+    if (row.connectionId && !row.connection?.shared && (await tx.modelEndpoint.count({ where: { connectionId: row.connectionId } })) === 0) {
       await tx.providerConnection.delete({ where: { id: row.connectionId } });
     }
     await recordAudit(tx, {
@@ -414,6 +417,19 @@ export async function deleteEndpoint(
     });
   });
   return { id: row.id, name: row.name, deletedRuns };
+}
+
+/**
+ * Where an endpoint's calls go. An endpoint's own connection keeps the address as its baseUrl; a
+ * shared Fireworks connection keeps the inference address in its settings (its baseUrl is unused),
+ * a shared AWS connection the runtime override.
+ */
+function endpointBaseUrl(connection: { kind: string; shared: boolean; baseUrl: string | null; settings: string }): string | null {
+  if (!connection.shared) return connection.baseUrl;
+  const settings = JSON.parse(connection.settings || "{}") as { inferenceBaseUrl?: string; runtimeEndpoint?: string };
+  if (connection.kind === "fireworks") return settings.inferenceBaseUrl ?? null;
+  if (connection.kind === "aws") return settings.runtimeEndpoint ?? null;
+  return connection.baseUrl;
 }
 
 interface CallableEndpoint {
@@ -436,14 +452,15 @@ function callableEndpoint(row: Pick<EndpointRow, "name" | "kind" | "model" | "se
   const settings = readEndpointSettings(row.settings);
   const connection = row.connection;
   if (row.kind === "openai_compatible") {
-    if (!connection?.baseUrl) throw new ValidationError(`The endpoint "${row.name}" has no base URL. Delete it and add it again.`);
+    const baseUrl = connection ? endpointBaseUrl(connection) : null;
+    if (!connection || !baseUrl) throw new ValidationError(`The endpoint "${row.name}" has no base URL. Delete it and add it again.`);
     const apiKey = connection.secretCipher ? openConnectionSecret(connection.secretCipher, row.name) : "";
     return {
-      client: createChatClient({ baseUrl: connection.baseUrl, apiKey, model: row.model, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries }),
+      client: createChatClient({ baseUrl, apiKey, model: row.model, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries }),
       settings,
       // The connection (its credentials) is part of the identity: another key may be another account,
       // and a key that fails must not be answered from a working key's cache.
-      identity: { kind: row.kind, connection: connection.id, baseUrl: connection.baseUrl, model: row.model, temperature: settings.temperature, maxTokens: settings.maxTokens },
+      identity: { kind: row.kind, connection: connection.id, baseUrl, model: row.model, temperature: settings.temperature, maxTokens: settings.maxTokens },
     };
   }
   if (row.kind === "bedrock_converse") {
@@ -458,7 +475,7 @@ function callableEndpoint(row: Pick<EndpointRow, "name" | "kind" | "model" | "se
       client: createBedrockChatClient({
         region: settings.region,
         modelId: row.model,
-        endpointUrl: connection?.baseUrl ?? undefined,
+        endpointUrl: (connection && endpointBaseUrl(connection)) ?? undefined,
         credentials,
         timeoutMs: opts.timeoutMs,
         maxRetries: opts.maxRetries,
@@ -468,7 +485,7 @@ function callableEndpoint(row: Pick<EndpointRow, "name" | "kind" | "model" | "se
         kind: row.kind,
         connection: connection?.id ?? null,
         region: settings.region,
-        endpointUrl: connection?.baseUrl ?? null,
+        endpointUrl: (connection && endpointBaseUrl(connection)) ?? null,
         model: row.model,
         temperature: settings.temperature,
         maxTokens: settings.maxTokens,

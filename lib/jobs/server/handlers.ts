@@ -11,6 +11,8 @@ import { LLM_QUESTIONS_JOB, runLlmQuestionsJob } from "@/lib/questions/server/ll
 import { ROUND_TRIP_JOB, runRoundTripJob } from "@/lib/questions/server/round-trip";
 import { EVAL_JOB } from "@/lib/evaluation/server/service";
 import { runEvalJob } from "@/lib/evaluation/server/runner";
+import { FINETUNE_LAUNCH_JOB } from "@/lib/finetune/server/service";
+import { runFineTuneLaunchJob } from "@/lib/finetune/server/launch";
 
 // Job type → service. Handlers hold no logic of their own.
 export function getJobHandlers(db: Db): Record<string, JobHandler> {
@@ -24,6 +26,7 @@ export function getJobHandlers(db: Db): Record<string, JobHandler> {
     [LLM_QUESTIONS_JOB]: (ctx) => runLlmQuestionsJob(db, ctx as JobContext<never>),
     [ROUND_TRIP_JOB]: (ctx) => runRoundTripJob(db, ctx as JobContext<never>),
     [EVAL_JOB]: (ctx) => runEvalJob(db, ctx as JobContext<never>),
+    [FINETUNE_LAUNCH_JOB]: (ctx) => runFineTuneLaunchJob(db, ctx as JobContext<never>),
   };
 }
 
@@ -37,4 +40,5 @@ export const JOB_LABELS: Record<string, string> = {
   [LLM_QUESTIONS_JOB]: "Write questions with a model",
   [ROUND_TRIP_JOB]: "Round-trip check of questions",
   [EVAL_JOB]: "Evaluate a model",
+  [FINETUNE_LAUNCH_JOB]: "Launch a fine-tune job",
 };

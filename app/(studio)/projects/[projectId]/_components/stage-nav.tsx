@@ -12,11 +12,13 @@ const STAGES = [
   { key: "queries", label: "3 · Queries", path: "/queries" },
   { key: "review", label: "4 · Review", path: "/review" },
   { key: "datasets", label: "5 · Datasets", path: "/datasets" },
-  { key: "evaluations", label: "6 · Evaluations", path: "/evaluations" },
+  { key: "jobs", label: "6 · Fine-tuning", path: "/jobs" },
+  { key: "evaluations", label: "7 · Evaluations", path: "/evaluations" },
 ] as const;
 
 const SETTINGS: { key: string; label: string; path: string; permission: Permission }[] = [
   { key: "review-progress", label: "Team progress", path: "/review/progress", permission: "project.view" },
+  { key: "connections", label: "Connections", path: "/connections", permission: "project.view" },
   { key: "members", label: "Members", path: "/members", permission: "project.view" },
   { key: "audit", label: "Audit trail", path: "/audit", permission: "audit.view" },
 ];
@@ -34,7 +36,12 @@ export function StageNav({ projectId, stages, permissions }: { projectId: string
         return (
           <Link key={s.key} href={href} aria-current={active ? "page" : undefined} className={cn("block rounded-md px-2 py-1.5 text-sm", active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100")}>
             <span className="flex items-center gap-2 font-medium">
-              {info && <span aria-hidden className={cn("h-2 w-2 rounded-full", info.done ? "bg-brand-500" : "bg-slate-300")} />}
+              {info ? (
+                <span aria-hidden className={cn("h-2 w-2 rounded-full", info.done ? "bg-brand-500" : "bg-slate-300")} />
+              ) : (
+                // A numbered stage without a summary keeps its label in line with the others.
+                s.path !== "" && <span aria-hidden className="h-2 w-2" />
+              )}
               {s.label}
             </span>
             {info && <span className="block truncate pl-4 text-xs text-slate-500">{info.label}</span>}
