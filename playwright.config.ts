@@ -37,6 +37,8 @@ export default defineConfig({
       SANDPIPER_SECRET_KEY: "e2e-secret-key-0123456789abcdef0123456789",
       NEXT_TELEMETRY_DISABLED: "1",
       SANDPIPER_LOG: "silent",
+      // Fine-tune jobs at the local stand-in are asked about often, so a journey takes seconds.
+      SANDPIPER_FINETUNE_POLL_MS: "700",
     },
   },
 });

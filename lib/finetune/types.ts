@@ -202,6 +202,8 @@ export interface FineTuneJobDetail extends FineTuneJobSummary {
   trainExamples: number;
   validationExamples: number;
   trainTokens: number;
+  /** How the estimate was reached, in one line. */
+  costBasis: string;
   deploymentId: string | null;
   deploymentError: string | null;
   nextPollAt: string | null;

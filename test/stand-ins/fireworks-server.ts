@@ -49,7 +49,7 @@ export interface StandInDataset {
   id: string;
   resource: StandInResource;
   /** Set once a file was uploaded and passed validation. */
-  file?: { fileName: string; bytes: number; examples: number };
+  file?: { fileName: string; bytes: number; examples: number; /** The file as uploaded, for tests that read it back. */ text: string };
   pollsSinceUpload: number;
   pendingUploads: Map<string, PendingUpload>;
 }
@@ -59,7 +59,7 @@ export interface StandInEvaluator {
   resource: StandInResource;
   pendingUploads: Map<string, PendingUpload>;
   /** Set by :validateUpload; the state follows after `readyAfterPolls` GETs. */
-  build?: { ok: boolean; log: string; files: string[] };
+  build?: { ok: boolean; log: string; files: string[]; /** The uploaded .tar.gz, for tests that run the evaluator. */ archive?: Buffer };
   pollsSinceBuild: number;
 }
 
@@ -494,7 +494,7 @@ export async function startFireworksStandIn(options: Partial<FireworksStandInOpt
     const text = bytes.toString("utf8");
     const checked = checkChatJsonl(text);
     if ("error" in checked) throw invalid(`file "${fileName}": ${checked.error}`);
-    found.file = { fileName, bytes: bytes.length, examples: checked.examples };
+    found.file = { fileName, bytes: bytes.length, examples: checked.examples, text };
     found.resource.exampleCount = String(checked.examples);
     found.resource.estimatedTokenCount = String(Math.ceil(text.length / 4));
   }
@@ -581,7 +581,7 @@ export async function startFireworksStandIn(options: Partial<FireworksStandInOpt
   function validateEvaluatorUpload(found: StandInEvaluator): Result {
     if (found.build) throw precondition(`evaluator "${found.resource.name}" was already built`);
     const [upload] = receivedUploads(found.pendingUploads);
-    found.build = buildEvaluator(upload.fileName, upload.received!, String(found.resource.entryPoint));
+    found.build = { ...buildEvaluator(upload.fileName, upload.received!, String(found.resource.entryPoint)), archive: upload.received! };
     found.pollsSinceBuild = 0;
     return { body: {} };
   }

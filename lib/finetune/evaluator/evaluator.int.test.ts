@@ -41,14 +41,18 @@ const { orderMatters: _orderMatters, ...defaultSettings } = DEFAULT_COMPARE_SETT
 void _orderMatters;
 const strictSettings: EvaluatorCompareSettings = { ignoreColumnOrder: false, ignoreColumnNames: false, nullEqualsNull: false, floatAbsTol: 0, floatRelTol: 0 };
 
-/** python3 with the package importable; no proxy, and the package's own address and token unless given. */
+/** No proxy, and the package's own address and token unless given. */
+function pythonEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  for (const key of ["SANDPIPER_URL", "SANDPIPER_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"]) delete base[key];
+  return { ...base, NO_PROXY: "*", ...env };
+}
+
+/** Runs a python3 script. Async, not execFileSync: the route server it calls lives in this process's event loop. */
 async function python(script: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   const file = path.join(work, `script-${Math.random().toString(36).slice(2)}.py`);
   await writeFile(file, script);
-  const base = { ...process.env };
-  for (const key of ["SANDPIPER_URL", "SANDPIPER_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"]) delete base[key];
-  // Async, not execFileSync: the route server answering python lives in this process's event loop.
-  const { stdout } = await run("python3", [file, ...args], { env: { ...base, NO_PROXY: "*", ...env }, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  const { stdout } = await run("python3", [file, ...args], { env: pythonEnv(env), maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
   return stdout;
 }
 
@@ -168,6 +172,11 @@ describe("the package on disk", () => {
       expect(sources).toHaveLength(2);
       await run("python3", ["-m", "py_compile", ...sources]);
     }
+  });
+
+  it("checks its connection when run on its own", async () => {
+    const { stdout } = await run("python3", [path.join(packages.default.dir, "sandpiper_reward.py")], { env: pythonEnv() });
+    expect(stdout.trim()).toBe(`The sandbox of Reward evaluator v1 answered through ${server.url}: [[1]]`);
   });
 
   it("reads back hostile constants exactly, and SANDPIPER_URL / SANDPIPER_TOKEN override them", async () => {
@@ -483,7 +492,33 @@ function randomComparisons(seed: number, count: number): { gold: ResultSet; pred
     }
     return out;
   };
+  const settingsOf = (): CompareSettings => ({
+    orderMatters: chance(0.3),
+    ignoreColumnOrder: chance(0.8),
+    ignoreColumnNames: chance(0.7),
+    nullEqualsNull: chance(0.8),
+    floatAbsTol: pick([1e-6, 1e-6, 0, 1e-3, 0.5, 1e-9]),
+    floatRelTol: pick([1e-6, 1e-6, 0, 1e-2]),
+  });
+  /** Every column a shuffle of the same values: each pred column is a candidate for each gold column. */
+  const ambiguous = () => {
+    const width = 3 + Math.floor(r() * 5);
+    const rowCount = 4 + Math.floor(r() * 30);
+    const modulo = 2 + Math.floor(r() * 4);
+    const cols = Array.from({ length: width }, () => shuffle(Array.from({ length: rowCount }, (_, i) => i % modulo)).map((v) => (chance(0.1) ? v + 5e-7 : v)));
+    const rows = Array.from({ length: rowCount }, (_, i) => cols.map((c) => c[i]));
+    const order = shuffle(Array.from({ length: width }, (_, i) => i));
+    let pred = rows.map((row) => order.map((i) => row[i]));
+    if (chance(0.5)) {
+      const [a, b, c] = [Math.floor(r() * rowCount), Math.floor(r() * rowCount), Math.floor(r() * width)];
+      [pred[a][c], pred[b][c]] = [pred[b][c], pred[a][c]];
+    }
+    if (chance(0.5)) pred = shuffle(pred);
+    const names = cols.map((_, i) => `c${i}`);
+    return { gold: { columns: names, rows }, pred: { columns: order.map((i) => names[i]), rows: pred }, settings: settingsOf() };
+  };
   return Array.from({ length: count }, () => {
+    if (chance(0.1)) return ambiguous();
     const width = 1 + Math.floor(r() * 4);
     const rowCount = chance(0.1) ? 20 + Math.floor(r() * 40) : Math.floor(r() * 7);
     const colKinds = Array.from({ length: width }, () => pick(kinds));
@@ -525,16 +560,8 @@ function randomComparisons(seed: number, count: number): { gold: ResultSet; pred
     }
     if (chance(0.2)) predNames = predNames.map((name) => (chance(0.5) ? pick(names) : name.toUpperCase()));
     if (chance(0.05)) predRows = [];
-    const settings: CompareSettings = {
-      orderMatters: chance(0.3),
-      ignoreColumnOrder: chance(0.8),
-      ignoreColumnNames: chance(0.7),
-      nullEqualsNull: chance(0.8),
-      floatAbsTol: pick([1e-6, 1e-6, 0, 1e-3, 0.5, 1e-9]),
-      floatRelTol: pick([1e-6, 1e-6, 0, 1e-2]),
-    };
     const noColumns = chance(0.05);
-    return { gold: { columns: noColumns ? [] : goldNames, rows }, pred: { columns: noColumns ? [] : predNames, rows: predRows }, settings };
+    return { gold: { columns: noColumns ? [] : goldNames, rows }, pred: { columns: noColumns ? [] : predNames, rows: predRows }, settings: settingsOf() };
   });
 }
 

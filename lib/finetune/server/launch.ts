@@ -7,7 +7,7 @@ import { buildExport } from "@/lib/datasets/server/export";
 import { DEFAULT_COMPARE_SETTINGS } from "@/lib/evaluation/compare";
 import { createAccessToken } from "@/lib/sandbox-access/server/service";
 import { buildEvaluatorPackage } from "@/lib/finetune/evaluator/package";
-import { bedrockKeysOf, bedrockNameOf, providerIdOf } from "@/lib/finetune/plan";
+import { bedrockKeysOf, bedrockNameOf, fromFireworksState, providerIdOf } from "@/lib/finetune/plan";
 import { isFinalState, type FineTuneState } from "@/lib/finetune/types";
 import { fireworksName, type FireworksClient } from "@/lib/providers/server/fireworks";
 import { s3Uri } from "@/lib/providers/server/s3-store";
@@ -62,7 +62,7 @@ export async function runFineTuneLaunchJob(db: Db, ctx: JobContext<{ fineTuneJob
   if (isFinalState(job.state)) return { message: "Nothing to do: the job has ended." };
   if (job.externalId) {
     // A previous attempt created the provider's job and stopped before saying so here: follow it.
-    if (job.state !== "running" && job.state !== "cancelling") await moveTo(db, job.id, "running", "Following the provider's job.", { nextPollAt: new Date() });
+    if (job.state !== "running" && job.state !== "cancelling") await moveTo(db, job.id, "launching", "Following the provider's job.", { nextPollAt: new Date() });
     return { message: "Launched." };
   }
   try {
@@ -191,8 +191,10 @@ async function launchFireworks(db: Db, job: Row, ctx: JobContext<unknown>): Prom
           loraRank: n("loraRank"),
           maxContextLength: n("maxContextLength"),
         });
-  await db.fineTuneJob.update({ where: { id: job.id }, data: { externalId: created.name, providerState: created.state ?? null, nextPollAt: new Date() } });
-  await moveTo(db, job.id, "running", `Fireworks accepted job ${shortId(created.name)}${created.state ? ` (${created.state})` : ""}.`);
+  // The job stays "launching" while Fireworks creates and validates it; the follower sees it run.
+  const state = fromFireworksState(created.state, "launching");
+  await db.fineTuneJob.update({ where: { id: job.id }, data: { externalId: created.name, providerState: created.state ?? null, state, nextPollAt: new Date() } });
+  await addEvent(db, job.id, { kind: "action", state: null, message: `Fireworks accepted job ${shortId(created.name)}${created.state ? ` (${created.state})` : ""}.` });
 }
 
 function shortId(name: string): string {

@@ -114,6 +114,16 @@ export async function getFineTuneJob(db: Db, projectId: string, jobId: string): 
       : Promise.resolve([]),
   ]);
   const state = row.state as FineTuneState;
+  const hp = JSON.parse(row.hyperparameters || "{}") as { epochs?: number; epochCount?: number };
+  const epochs = hp.epochCount ?? hp.epochs ?? 1;
+  const billed = row.trainTokens * epochs;
+  const costBasis = estimateCost({
+    kind: kindOf(row.provider, row.method),
+    baseModel: row.baseModel,
+    trainTokens: row.trainTokens,
+    epochs,
+    pricePerMillion: billed > 0 && row.estimatedCostUsd ? Math.round((row.estimatedCostUsd / billed) * 1e6 * 1000) / 1000 : 0,
+  }).basis;
   return {
     ...toSummary(row, names),
     externalId: row.externalId,
@@ -125,6 +135,7 @@ export async function getFineTuneJob(db: Db, projectId: string, jobId: string): 
     trainExamples: row.trainExamples,
     validationExamples: row.validationExamples,
     trainTokens: row.trainTokens,
+    costBasis,
     deploymentId: row.deploymentId,
     deploymentError: row.deploymentError,
     nextPollAt: row.nextPollAt?.toISOString() ?? null,

@@ -31,6 +31,9 @@ export function deploymentTone(state: DeploymentState | null): BadgeTone {
 /** UTC, to the minute, as the rest of the studio writes times. */
 export const formatTime = (iso: string) => iso.slice(0, 16).replace("T", " ");
 
+/** UTC to the second, for a timeline where several steps happen in one minute. */
+export const formatTimeSeconds = (iso: string) => iso.slice(0, 19).replace("T", " ");
+
 export const count = (n: number) => Math.round(n).toLocaleString("en-US");
 
 export function usd(n: number): string {

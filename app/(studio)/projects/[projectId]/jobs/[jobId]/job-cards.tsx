@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { BEDROCK_BASE_MODELS, FINETUNE_STATE_LABELS, isFinalState, type FineTuneState } from "@/lib/finetune/types";
-import { count, epochsOf, fineTuneTone, formatTime, humanize, settingLabel, settingValue, usd } from "../format";
+import { count, epochsOf, fineTuneTone, formatTimeSeconds, humanize, settingLabel, settingValue, usd } from "../format";
 import { useJob } from "./job-context";
 
 // The job page's cards that read one part of the job: cost, timeline, settings, provider resources.
@@ -22,7 +22,7 @@ export function CostCard() {
           </dd>
           {job.trainTokens > 0 && epochs !== null && (
             <dd className="text-xs text-slate-500">
-              {count(job.trainTokens)} tokens × {epochs} epoch{epochs === 1 ? "" : "s"} = {count(job.trainTokens * epochs)} training tokens, at the connection&apos;s price (tokens estimated at 4 characters each).
+              {job.costBasis}
             </dd>
           )}
         </div>
@@ -55,7 +55,7 @@ export function TimelineCard() {
           {job.events.map((e, i) => (
             <li key={i} className="grid grid-cols-[7.5rem_minmax(0,1fr)] gap-3" data-testid="finetune-event" data-kind={e.kind}>
               <time dateTime={e.at} className="pt-0.5 text-xs tabular-nums text-slate-500">
-                {formatTime(e.at)}
+                {formatTimeSeconds(e.at)}
               </time>
               <div className={cn("min-w-0", e.kind === "error" ? "text-rose-700" : e.kind === "action" ? "text-slate-800" : "text-slate-700")}>
                 {e.state && (
