@@ -1,2 +1,0 @@
-import base from "/work/main/playwright.config";
-export default { ...base, testDir: "/work/main/e2e", webServer: undefined };
