@@ -6,6 +6,8 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { signIn, snap, stageLink } from "./helpers";
 import { readTar, startFireworksStandIn, type FireworksStandIn, type StandInJob } from "../test/stand-ins/fireworks-server";
+import { startBedrockControlStandIn, type BedrockControlStandIn } from "../test/stand-ins/bedrock-control-server";
+import { createBucket, MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from "../test/helpers/moto";
 
 // Fine-tuning "Sandbox lab"'s approved version (11-datasets) on a local Fireworks stand-in: an admin
 // adds and tests the connection, launches an RFT job (a double click makes one job), watches it
@@ -17,6 +19,9 @@ import { readTar, startFireworksStandIn, type FireworksStandIn, type StandInJob 
 
 const KEY = "fw-e2e-key-0123456789";
 let fireworks: FireworksStandIn;
+let moto: Moto;
+let bedrock: BedrockControlStandIn;
+const BUCKET = "sandpiper-e2e-training";
 
 /** What the uploaded evaluator scored: the gold answer and a wrong one, for a few training rows. */
 const evaluatorScores: { gold: number; wrong: number; reason: string }[] = [];
@@ -70,6 +75,8 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await fireworks?.close();
+  await bedrock?.close();
+  await moto?.close();
 });
 
 async function launchForm(page: Page) {
@@ -113,7 +120,7 @@ test("connect Fireworks, launch an RFT job, watch it train, deploy it, evaluate 
   await form.getByLabel("Base model").fill("accounts/fireworks/models/qwen3-8b");
   await form.getByLabel("Epochs").fill("2");
   await form.getByLabel("Studio address the evaluator calls").fill(new URL(page.url()).origin);
-  await expect(page.getByTestId("finetune-estimate")).toContainText(/training examples/i);
+  await expect(page.getByTestId("finetune-estimate")).toContainText("× 2 epochs");
   await snap(page, "14b-launch");
   await form.getByRole("button", { name: "Launch fine-tune" }).dblclick();
   await expect(page.getByRole("heading", { name: "Reward tuning v1", level: 1 })).toBeVisible();
@@ -182,4 +189,58 @@ test("a job with an unknown base model fails with the reason; a running job is c
   await expect(state).toHaveAttribute("data-state", "cancelled", { timeout: 60_000 });
   await expect(page.getByText(/cancelled at the provider/i).first()).toBeVisible();
   await snap(page, "14h-cancelled");
+});
+
+test("connect AWS, fine-tune Nova Micro on Bedrock through S3, read the loss, deploy it as an endpoint", async ({ page }) => {
+  test.setTimeout(240_000);
+  moto = await startMoto();
+  await createBucket(moto.endpoint, BUCKET);
+  bedrock = await startBedrockControlStandIn({
+    s3: { endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS },
+    accessKeyId: MOTO_CREDENTIALS.accessKeyId,
+    secretAccessKey: MOTO_CREDENTIALS.secretAccessKey,
+    completeAfterPolls: 5,
+  });
+  await signIn(page);
+  await page.getByRole("link", { name: /Sandbox lab/ }).click();
+  await page.getByRole("navigation", { name: "Pipeline stages" }).getByRole("link", { name: "Connections" }).click();
+  const add = page.getByRole("form", { name: "Add a connection" });
+  await add.getByRole("radio", { name: "AWS" }).check();
+  await add.getByLabel("Name").fill("AWS (stand-in)");
+  await add.getByLabel("Region").fill("us-east-1");
+  await add.getByRole("radio", { name: "Access keys" }).check();
+  await add.getByLabel("Access key id").fill(MOTO_CREDENTIALS.accessKeyId);
+  await add.getByLabel("Secret access key").fill(MOTO_CREDENTIALS.secretAccessKey);
+  await add.getByLabel("S3 bucket").fill(BUCKET);
+  await add.getByLabel("Prefix").fill("studio/e2e");
+  await add.getByLabel("IAM role ARN").fill("arn:aws:iam::123456789012:role/BedrockNovaCustomModelRole");
+  await add.getByText("Advanced").click();
+  await add.getByLabel("Bedrock address").fill(bedrock.url);
+  await add.getByLabel("S3 address").fill(moto.endpoint);
+  await add.getByRole("button", { name: "Add connection" }).click();
+  const card = page.getByRole("article", { name: "AWS (stand-in)" });
+  await expect(card).toBeVisible();
+  await expect(card.getByText(MOTO_CREDENTIALS.secretAccessKey)).toHaveCount(0);
+  await card.getByRole("button", { name: "Test connection" }).click();
+  await expect(card.getByRole("list", { name: "Checks" })).toBeVisible();
+  await expect(card.getByRole("list", { name: "Checks" }).getByText("✗")).toHaveCount(0);
+  await snap(page, "14i-aws-connection");
+
+  await stageLink(page, /Fine-tuning/).click();
+  const form = await launchForm(page);
+  await form.getByRole("radio", { name: "Bedrock Nova" }).check();
+  await form.getByLabel("Connection").selectOption({ label: "AWS (stand-in)" });
+  await form.getByLabel("Name").fill("Nova Micro v1");
+  await form.getByLabel("Base model").selectOption({ label: "Amazon Nova Micro" });
+  await form.getByLabel("Epochs").fill("1");
+  await expect(page.getByTestId("finetune-estimate")).toContainText("× 1 epoch");
+  await form.getByRole("button", { name: "Launch fine-tune" }).click();
+  await expect(page.getByRole("heading", { name: "Nova Micro v1", level: 1 })).toBeVisible();
+  const state = page.getByTestId("finetune-status").getByTestId("finetune-state");
+  await expect(state).toHaveAttribute("data-state", "completed", { timeout: 90_000 });
+  await expect(page.getByText("Curves appear once the provider reports them")).toHaveCount(0);
+  await expect(page.getByText(/s3:\/\/sandpiper-e2e-training\/studio\/e2e\//).first()).toBeVisible();
+  await page.getByRole("button", { name: "Deploy model" }).click();
+  await expect(page.getByRole("link", { name: /Nova Micro v1 \(fine-tuned\)/ })).toBeVisible({ timeout: 60_000 });
+  await snap(page, "14j-bedrock-deployed");
 });

@@ -6,7 +6,7 @@ import { AppError, ProviderError } from "@/lib/errors";
 import { buildExport } from "@/lib/datasets/server/export";
 import { DEFAULT_COMPARE_SETTINGS } from "@/lib/evaluation/compare";
 import { createAccessToken } from "@/lib/sandbox-access/server/service";
-import { buildEvaluatorPackage } from "@/lib/finetune/evaluator/package";
+import { buildEvaluatorPackage, EVALUATOR_ENTRY_POINT, EVALUATOR_REQUIREMENTS } from "@/lib/finetune/evaluator/package";
 import { bedrockKeysOf, bedrockNameOf, fromFireworksState, providerIdOf } from "@/lib/finetune/plan";
 import { isFinalState, type FineTuneState } from "@/lib/finetune/types";
 import { fireworksName, type FireworksClient } from "@/lib/providers/server/fireworks";
@@ -136,8 +136,8 @@ async function launchFireworks(db: Db, job: Row, ctx: JobContext<unknown>): Prom
     const created = await client.createEvaluator(evaluatorId, {
       displayName: `${job.name} reward`.slice(0, 60),
       description: "Executes the model's SQL on the studio's read-only sandbox and compares the result with the gold result (the studio's comparator).",
-      entryPoint: "test_sandpiper_reward.py::test_sql_reward",
-      requirements: "eval-protocol",
+      entryPoint: EVALUATOR_ENTRY_POINT,
+      requirements: EVALUATOR_REQUIREMENTS.trim(),
     });
     let resources = await setResource(db, job.id, "evaluator", fireworksName(settings.accountId, "evaluators", evaluatorId));
     if (created.state !== "ACTIVE" && !resources.evaluatorUploaded) {

@@ -96,11 +96,14 @@ export async function listFineTuneJobs(db: Db, projectId: string): Promise<FineT
   return rows.map((r) => toSummary(r, names));
 }
 
+/** Kept with the resources but not provider names: the evaluator token's id, the price used. */
+const PRIVATE_RESOURCES = ["tokenId", "pricePerMillion"];
+
 function resourceNames(raw: string): Record<string, string> {
   const parsed = JSON.parse(raw || "{}") as Record<string, unknown>;
   const out: Record<string, string> = {};
   // Only names: a token id stays on the server side of the view.
-  for (const [key, value] of Object.entries(parsed)) if (typeof value === "string" && key !== "tokenId") out[key] = value;
+  for (const [key, value] of Object.entries(parsed)) if (typeof value === "string" && !PRIVATE_RESOURCES.includes(key)) out[key] = value;
   return out;
 }
 
@@ -122,7 +125,7 @@ export async function getFineTuneJob(db: Db, projectId: string, jobId: string): 
     baseModel: row.baseModel,
     trainTokens: row.trainTokens,
     epochs,
-    pricePerMillion: billed > 0 && row.estimatedCostUsd ? Math.round((row.estimatedCostUsd / billed) * 1e6 * 1000) / 1000 : 0,
+    pricePerMillion: Number((JSON.parse(row.resources || "{}") as { pricePerMillion?: string }).pricePerMillion ?? (billed > 0 && row.estimatedCostUsd ? (row.estimatedCostUsd / billed) * 1e6 : 0)),
   }).basis;
   return {
     ...toSummary(row, names),
@@ -272,6 +275,7 @@ export async function launchFineTune(
           validationExamples: plan.validationExamples,
           trainTokens: plan.estimate.trainTokens,
           estimatedCostUsd: plan.estimate.usd,
+          resources: JSON.stringify({ pricePerMillion: String(plan.pricePerMillion) }),
           createdById: userId ?? null,
         },
       });

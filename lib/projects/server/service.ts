@@ -46,12 +46,12 @@ export async function listProjects(db: Db, user: { id: string; isAdmin: boolean 
   }));
 }
 
-export type StageKey = "schema" | "sandbox" | "queries" | "review" | "datasets" | "evaluations";
+export type StageKey = "schema" | "sandbox" | "queries" | "review" | "datasets" | "jobs" | "evaluations";
 
 /** What each pipeline stage holds, for the project overview and the stage navigation. */
 export async function getProjectOverview(db: Db, projectId: string) {
   const project = await getProject(db, projectId);
-  const [schema, sandbox, queryCount, executed, pairsByState, datasets, runs, bestRun] = await Promise.all([
+  const [schema, sandbox, queryCount, executed, pairsByState, datasets, runs, bestRun, fineTunes] = await Promise.all([
     db.schemaVersion.findFirst({ where: { projectId }, orderBy: { version: "desc" }, select: { version: true, tableCount: true } }),
     project.activeSandboxId ? db.sandbox.findUnique({ where: { id: project.activeSandboxId }, select: { rowCounts: true, bytes: true, seed: true } }) : null,
     db.query.count({ where: { projectId } }),
@@ -60,7 +60,11 @@ export async function getProjectOverview(db: Db, projectId: string) {
     db.datasetVersion.count({ where: { projectId } }),
     db.evalRun.count({ where: { projectId } }),
     db.evalRun.findFirst({ where: { projectId, status: "succeeded" }, orderBy: { accuracy: "desc" }, include: { endpoint: { select: { name: true } } } }),
+    db.fineTuneJob.groupBy({ by: ["state"], where: { projectId }, _count: { _all: true } }),
   ]);
+  const jobsByState = Object.fromEntries(fineTunes.map((g) => [g.state, g._count._all])) as Record<string, number>;
+  const jobCount = Object.values(jobsByState).reduce((a, b) => a + b, 0);
+  const jobsActive = jobCount - (jobsByState.completed ?? 0) - (jobsByState.failed ?? 0) - (jobsByState.cancelled ?? 0);
   const pairs = Object.fromEntries(pairsByState.map((g) => [g.reviewState, g._count._all])) as Record<string, number>;
   const rows = sandbox ? Object.values(JSON.parse(sandbox.rowCounts) as Record<string, number>).reduce((a, b) => a + b, 0) : 0;
   return {
@@ -74,6 +78,9 @@ export async function getProjectOverview(db: Db, projectId: string) {
         label: `${pairs.pending ?? 0} pending · ${pairs.approved ?? 0} approved · ${pairs.rejected ?? 0} rejected`,
       },
       datasets: datasets ? { done: true, label: `${datasets} version${datasets === 1 ? "" : "s"}` } : { done: false, label: "None frozen" },
+      jobs: jobCount
+        ? { done: (jobsByState.completed ?? 0) > 0, label: `${jobCount} job${jobCount === 1 ? "" : "s"} · ${jobsActive ? `${jobsActive} active` : `${jobsByState.completed ?? 0} completed`}` }
+        : { done: false, label: "No jobs" },
       evaluations: runs
         ? { done: true, label: bestRun?.accuracy != null ? `${runs} run${runs === 1 ? "" : "s"} · best ${(bestRun.accuracy * 100).toFixed(1)}% (${bestRun.endpoint.name})` : `${runs} runs` }
         : { done: false, label: "No runs" },

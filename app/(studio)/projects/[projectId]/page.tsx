@@ -15,6 +15,7 @@ const ORDER = [
   ["queries", "Queries", "SQL covering the query shapes, executed on the sandbox for ground truth."],
   ["review", "Review", "Analysts approve, fix or reject question/SQL pairs."],
   ["datasets", "Datasets", "Frozen, split and signed-off versions, exported for fine-tuning."],
+  ["jobs", "Fine-tuning", "Fireworks (RFT, SFT) or Bedrock Nova trains on an approved version; the model becomes an endpoint."],
   ["evaluations", "Evaluations", "Models answer the test split; their SQL is executed and compared."],
 ] as const;
 
