@@ -216,4 +216,6 @@ export interface FineTuneJobDetail extends FineTuneJobSummary {
   /** What the viewer may do now. */
   canCancel: boolean;
   canDeploy: boolean;
+  /** The launch failed before the provider's job existed: it can be retried, keeping finished steps. */
+  canRetry: boolean;
 }

@@ -8,9 +8,9 @@ import { decidePair } from "@/lib/review/server/service";
 import { freezeDatasetVersion } from "@/lib/datasets/server/service";
 import { closeAllSandboxReaders } from "@/lib/sql/server/safe-exec";
 import { ConflictError, ValidationError } from "@/lib/errors";
-import { createConnection, deleteConnection, testConnection } from "@/lib/providers/server/connections";
-import { cancelFineTune, deployFineTune, estimateFineTune, getFineTuneJob, launchFineTune, listFineTuneJobs } from "@/lib/finetune/server/service";
-import { pollDueFineTuneJobs, pollFineTuneJob, startFineTuneFollower } from "@/lib/finetune/server/follow";
+import { createConnection, deleteConnection, testConnection, updateConnection } from "@/lib/providers/server/connections";
+import { cancelFineTune, deployFineTune, estimateFineTune, getFineTuneJob, launchFineTune, listFineTuneJobs, retryFineTuneLaunch } from "@/lib/finetune/server/service";
+import { pollDueFineTuneJobs, pollFineTuneJob, reconcileAbandonedLaunches, startFineTuneFollower } from "@/lib/finetune/server/follow";
 import { testEndpoint } from "@/lib/evaluation/server/endpoints";
 import { createS3Store } from "@/lib/providers/server/s3-store";
 import type { LaunchFineTuneRequest } from "@/lib/finetune/types";
@@ -209,6 +209,35 @@ describe("Fireworks failures", () => {
     expect(done.state).toBe("failed");
     expect(done.error).toMatch(/401/);
     expect(done.error).toMatch(/key/i);
+  });
+
+  it("a failed launch is retried once the key is fixed, keeping what was made", async () => {
+    const conn = await createConnection(t.db, projectId, { kind: "fireworks", name: "Rotated key", apiKey: "fw-old-key-00000", settings: { accountId: "acme", apiBaseUrl: fw.apiBaseUrl, inferenceBaseUrl: fw.inferenceBaseUrl } }, userId);
+    const { job } = await launchFineTune(t.db, projectId, rft({ name: "Retried", connectionId: conn.id }), userId);
+    expect((await runToEnd(job.id)).state).toBe("failed");
+    expect((await getFineTuneJob(t.db, projectId, job.id)).canRetry).toBe(true);
+    await updateConnection(t.db, projectId, conn.id, { apiKey: "fw-test-key-123" }, userId);
+    const clicks = await Promise.all([retryFineTuneLaunch(t.db, projectId, job.id, userId), retryFineTuneLaunch(t.db, projectId, job.id, userId)]);
+    expect(clicks.every((d) => d.state === "queued")).toBe(true);
+    expect(await t.db.job.count({ where: { type: "finetune.launch", payload: { contains: job.id } } })).toBe(2);
+    const done = await runToEnd(job.id);
+    expect(done.state).toBe("completed");
+    expect(done.error).toBeNull();
+    await expect(retryFineTuneLaunch(t.db, projectId, job.id, userId)).rejects.toThrow(ConflictError);
+  });
+
+  it("a launch whose worker gave up ends the job with the reason instead of leaving it waiting", async () => {
+    const { job } = await launchFineTune(t.db, projectId, rft({ name: "Abandoned" }), userId);
+    const row = await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: job.id } });
+    await t.db.fineTuneJob.update({ where: { id: job.id }, data: { state: "preparing" } });
+    await t.db.job.update({ where: { id: row.launchJobId! }, data: { status: "failed", activeKey: null, error: "The worker running this job stopped (attempt 3 of 3), so it was given up." } });
+    expect(await reconcileAbandonedLaunches(t.db)).toBe(1);
+    const ended = await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(ended.state).toBe("failed");
+    expect(ended.error).toMatch(/worker running this job stopped.*Retry the launch/);
+    expect(await reconcileAbandonedLaunches(t.db)).toBe(0);
+    await retryFineTuneLaunch(t.db, projectId, job.id, userId);
+    expect((await runToEnd(job.id)).state).toBe("completed");
   });
 
   it("another account's resources are refused with 403", async () => {

@@ -30,6 +30,35 @@ function loadJob(db: Db, id: string) {
   return db.fineTuneJob.findUnique({ where: { id }, include: { connection: true } });
 }
 
+/**
+ * A launch whose job ended without creating the provider's job (its worker gave up after a crash,
+ * or it was cancelled while queued) leaves the fine-tune job waiting: end it with the launch's reason.
+ */
+export async function reconcileAbandonedLaunches(db: Db): Promise<number> {
+  const waiting = await db.fineTuneJob.findMany({
+    where: { state: { in: ["queued", "preparing", "launching", "cancelling"] }, externalId: null, launchJobId: { not: null } },
+    select: { id: true, state: true, launchJobId: true },
+    take: 50,
+  });
+  let ended = 0;
+  for (const job of waiting) {
+    const launch = await db.job.findUnique({ where: { id: job.launchJobId! }, select: { status: true, error: true } });
+    if (launch && (launch.status === "queued" || launch.status === "running")) continue;
+    const cancelled = job.state === "cancelling" || launch?.status === "cancelled";
+    const error = cancelled ? null : `The launch stopped before the provider's job was created: ${launch?.error ?? "its background job is gone"}. Retry the launch; finished steps are kept.`;
+    const { count } = await db.fineTuneJob.updateMany({
+      where: { id: job.id, state: job.state, externalId: null },
+      data: { state: cancelled ? "cancelled" : "failed", error, finishedAt: new Date() },
+    });
+    if (count === 1) {
+      ended++;
+      await addEvent(db, job.id, cancelled ? { kind: "state", state: "cancelled", message: "Cancelled before anything was trained." } : { kind: "error", state: "failed", message: error! });
+      await revokeEvaluatorToken(db, job.id);
+    }
+  }
+  return ended;
+}
+
 /** Polls every due job once; returns how many were polled. */
 export async function pollDueFineTuneJobs(db: Db, opts: { now?: Date; limit?: number } = {}): Promise<number> {
   const now = opts.now ?? new Date();
@@ -265,9 +294,13 @@ export function startFineTuneFollower(db: Db, opts: { tickMs?: number } = {}): {
   const tickMs = opts.tickMs ?? Math.min(1_000, pollBaseMs());
   let stopped = false;
   let running: Promise<unknown> | null = null;
+  let lastSweep = 0;
   const timer = setInterval(() => {
     if (stopped || running) return;
-    running = pollDueFineTuneJobs(db)
+    const sweep = Date.now() - lastSweep > 10_000;
+    if (sweep) lastSweep = Date.now();
+    running = (sweep ? reconcileAbandonedLaunches(db) : Promise.resolve(0))
+      .then(() => pollDueFineTuneJobs(db))
       .catch((error) => logger.error("fine-tune follower failed", { error: String(error) }))
       .finally(() => {
         running = null;

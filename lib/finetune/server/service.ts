@@ -148,6 +148,7 @@ export async function getFineTuneJob(db: Db, projectId: string, jobId: string): 
     endpointName: row.endpoints[0]?.name ?? null,
     evalRuns: runs.map((r) => ({ id: r.id, label: r.label, status: r.status, accuracy: r.accuracy, total: r.total, createdAt: r.createdAt.toISOString() })),
     canCancel: !isFinalState(state) && state !== "cancelling",
+    canRetry: state === "failed" && !row.externalId,
     canDeploy: state === "completed" && !!row.outputModel && (row.deploymentState === null || row.deploymentState === "failed" || row.deploymentState === "deleted"),
   };
 }
@@ -357,6 +358,26 @@ export async function deployFineTune(db: Db, projectId: string, jobId: string, u
       await recordAudit(tx, { projectId, userId, action: "finetune.deploy", entityType: "fine_tune_job", entityId: row.id, summary: `Deploying the model of ${row.name} (${row.outputModel})` });
     });
   }
+  return getFineTuneJob(db, projectId, jobId);
+}
+
+/**
+ * Launches again a job whose launch failed before the provider's job existed (a refused key, a
+ * quota, a studio address the evaluator could not use…). Resources already made are kept and reused.
+ */
+export async function retryFineTuneLaunch(db: Db, projectId: string, jobId: string, userId?: string | null): Promise<FineTuneJobDetail> {
+  const row = await getJobRow(db, projectId, jobId);
+  if (row.state !== "failed" || row.externalId) {
+    throw new ConflictError(row.externalId ? "The provider's job exists: launch a new job instead of retrying this one." : "Only a launch that failed can be retried.");
+  }
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.fineTuneJob.updateMany({ where: { id: row.id, state: "failed", externalId: null }, data: { state: "queued", error: null, finishedAt: null } });
+    if (count !== 1) return;
+    const { job } = await enqueueJob(tx, { type: FINETUNE_LAUNCH_JOB, projectId, payload: { fineTuneJobId: row.id }, activeKey: `finetune:${row.id}`, createdById: userId, maxAttempts: 3 });
+    await tx.fineTuneJob.update({ where: { id: row.id }, data: { launchJobId: job.id } });
+    await addEvent(tx, row.id, { kind: "state", state: "queued", message: "Launch retried; steps already done are kept." });
+    await recordAudit(tx, { projectId, userId, action: "finetune.retry", entityType: "fine_tune_job", entityId: row.id, summary: `Retried the launch of ${row.name}` });
+  });
   return getFineTuneJob(db, projectId, jobId);
 }
 

@@ -19,11 +19,11 @@ const PROVIDER_NAMES = { fireworks: "Fireworks", bedrock: "Bedrock" } as const;
 
 export function JobActions() {
   const { projectId, jobId, allowed, job, setJob, setActionError } = useJob();
-  const [busy, setBusy] = useState<"refresh" | "cancel" | "deploy" | null>(null);
+  const [busy, setBusy] = useState<"refresh" | "cancel" | "deploy" | "retry" | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [cancelError, setCancelError] = useState<string | null>(null);
 
-  async function act(action: "refresh" | "cancel" | "deploy"): Promise<boolean> {
+  async function act(action: "refresh" | "cancel" | "deploy" | "retry"): Promise<boolean> {
     setBusy(action);
     setActionError(null);
     try {
@@ -45,6 +45,11 @@ export function JobActions() {
       <button type="button" className={buttonClass("secondary")} onClick={() => void act("refresh")} disabled={busy !== null} aria-busy={busy === "refresh" || undefined} title="Ask the provider now instead of at the next scheduled check">
         {busy === "refresh" ? "Refreshing…" : "Refresh"}
       </button>
+      {allowed && job.canRetry && (
+        <button type="button" className={buttonClass("primary")} onClick={() => void act("retry")} disabled={busy !== null} aria-busy={busy === "retry" || undefined} title="Launch again with the same settings; steps already done are kept">
+          {busy === "retry" ? "Retrying…" : "Retry launch"}
+        </button>
+      )}
       {allowed && job.canDeploy && (
         <button type="button" className={buttonClass("primary")} onClick={() => void act("deploy")} disabled={busy !== null} aria-busy={busy === "deploy" || undefined}>
           {busy === "deploy" ? "Starting the deployment…" : "Deploy model"}
@@ -171,11 +176,11 @@ export function JobNotices() {
             </p>
           )}
           <p className="mt-2">
-            What to do: fix the cause, test the connection on the{" "}
+            What to do: fix the cause and test the connection on the{" "}
             <Link href={`/projects/${projectId}/connections`} className="font-medium underline">
               Connections page
             </Link>
-            , then launch again from the{" "}
+            , then {job.canRetry ? <>press <strong>Retry launch</strong> (steps already done are kept) or launch a new job from the{" "}</> : <>launch again from the{" "}</>}
             <Link href={`/projects/${projectId}/jobs`} className="font-medium underline">
               Fine-tuning page
             </Link>
