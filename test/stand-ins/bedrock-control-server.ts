@@ -12,10 +12,10 @@
 // (validation_metrics.csv written, the custom model created: Creating, then Active when polled).
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { validateBedrockLines, type BedrockModel } from "@/lib/datasets/export-bedrock";
 import { readBody } from "./read-body";
+import { listenLocal } from "./serve";
 import { safeDecode, verifySigV4 } from "./sigv4";
 
 export const STANDIN_ACCOUNT = "123456789012";
@@ -646,11 +646,7 @@ export async function startBedrockControlStandIn(options: BedrockControlStandInO
     return model ? { id, arn: `arn:aws:bedrock:${region}::foundation-model/${id}`, model } : undefined;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -5,8 +5,8 @@
 // what the AWS SDK reads to build its exception. It speaks HTTP/2 (cleartext, prior knowledge)
 // because that is how the SDK's Bedrock runtime client talks to the service by default.
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
-import type { AddressInfo } from "node:net";
 import { readBody } from "./read-body";
+import { listenLocal } from "./serve";
 import { headerOf, safeDecode, verifySigV4, type SigV4Problem } from "./sigv4";
 
 export interface ConverseMessage {
@@ -176,11 +176,7 @@ export async function startBedrockStandIn(options: Partial<BedrockStandInBehavio
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -15,9 +15,9 @@
 // --account acct`), it prints "listening <API base URL>".
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { pathToFileURL } from "node:url";
+import type { Socket } from "node:net";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { cliOption, listenLocal, runAsProgram } from "./serve";
 
 export interface FireworksStandInMessage {
   role: string;
@@ -860,11 +860,7 @@ export async function startFireworksStandIn(options: Partial<FireworksStandInOpt
     return modelPart === undefined && settings.baseModels.includes(model);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(settings.port, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, settings.port);
   base = `http://127.0.0.1:${port}`;
 
   return {
@@ -1199,11 +1195,8 @@ function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
  * Serves the stand-in as a program. Options: --port N (default any free port), --api-key K,
  * --account A, --ready-after-polls N, --running-polls N.
  */
-async function main(argv: string[]): Promise<void> {
-  const option = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+async function main(argv: string[]) {
+  const option = (name: string) => cliOption(argv, name);
   const number = (name: string) => (option(name) === undefined ? {} : { [name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())]: Number(option(name)) });
   const standIn = await startFireworksStandIn({
     port: Number(option("port") ?? 0),
@@ -1212,15 +1205,7 @@ async function main(argv: string[]): Promise<void> {
     ...number("ready-after-polls"),
     ...number("running-polls"),
   });
-  console.log(`listening ${standIn.apiBaseUrl}`);
-  const stop = () => void standIn.close().then(() => process.exit(0));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  return { url: standIn.apiBaseUrl, close: () => standIn.close() };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runAsProgram(import.meta.url, main);

@@ -8,9 +8,8 @@
 // that so the endpoint does not share the event loop of the code being measured.
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import { readBody } from "./read-body";
+import { cliOption, listenLocal, runAsProgram } from "./serve";
 
 export interface StandInMessage {
   role: string;
@@ -223,11 +222,7 @@ export async function startOpenAiStandIn(options: Partial<StandInBehaviour> = {}
     );
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(behaviour.port, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, behaviour.port);
 
   return {
     url: `http://127.0.0.1:${port}/v1`,
@@ -404,11 +399,8 @@ function sendError(res: ServerResponse, status: number, message: string, type: s
  * --api-key K, --model M, --answers FILE: JSON {"byUser": {"<user message>": "<answer>"},
  * "fallback": "<answer>"}; a user message not listed gets the fallback ("SELECT 1" by default).
  */
-async function main(argv: string[]): Promise<void> {
-  const option = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+async function main(argv: string[]) {
+  const option = (name: string) => cliOption(argv, name);
   const answersFile = option("answers");
   const answers = answersFile ? (JSON.parse(readFileSync(answersFile, "utf8")) as { byUser?: Record<string, string>; fallback?: string }) : {};
   const byUser = new Map(Object.entries(answers.byUser ?? {}));
@@ -419,15 +411,7 @@ async function main(argv: string[]): Promise<void> {
     port: Number(option("port") ?? 0),
     answer: (messages) => byUser.get([...messages].reverse().find((m) => m.role === "user")?.content ?? "") ?? answers.fallback ?? "SELECT 1",
   });
-  console.log(`listening ${standIn.url}`);
-  const stop = () => void standIn.close().then(() => process.exit(0));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  return standIn;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runAsProgram(import.meta.url, main);

@@ -1,4 +1,5 @@
 import "server-only";
+import { AWS_SIGNATURE_ERRORS } from "@/lib/providers/server/aws-common";
 import {
   BedrockClient,
   CreateCustomModelDeploymentCommand,
@@ -347,15 +348,7 @@ const IAM_ACTION: Record<Operation, string> = {
   DeleteCustomModelDeployment: "bedrock:DeleteCustomModelDeployment",
 };
 
-const CREDENTIAL_ERRORS = new Set([
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "IncompleteSignatureException",
-  "SignatureDoesNotMatch",
-  "MissingAuthenticationTokenException",
-  "ExpiredTokenException",
-  "InvalidClientTokenId",
-]);
+const CREDENTIAL_ERRORS = AWS_SIGNATURE_ERRORS;
 
 function toBedrockError(failure: AwsFailure, operation: Operation, target: Target, context: ErrorContext): AppError {
   const { region, where } = context;

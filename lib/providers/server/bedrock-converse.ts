@@ -1,4 +1,5 @@
 import "server-only";
+import { AWS_SIGNATURE_ERRORS, awsCredentialsOption } from "@/lib/providers/server/aws-common";
 import { backoff, formatSeconds, parseRetryAfter, quoteOneLine, sleep } from "@/lib/providers/server/retry";
 import { BedrockRuntimeClient, ConverseCommand, type Message, type SystemContentBlock } from "@aws-sdk/client-bedrock-runtime";
 import { ProviderError, ValidationError } from "@/lib/errors";
@@ -45,16 +46,7 @@ const RETRYABLE_NAMES = new Set([
   "InternalServerException",
   "TooManyRequestsException",
 ]);
-const CREDENTIAL_ERRORS = new Set([
-  "AccessDeniedException",
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "IncompleteSignatureException",
-  "SignatureDoesNotMatch",
-  "MissingAuthenticationTokenException",
-  "ExpiredTokenException",
-  "InvalidClientTokenId",
-]);
+const CREDENTIAL_ERRORS = new Set(["AccessDeniedException", ...AWS_SIGNATURE_ERRORS]);
 
 /** What the SDK throws: a service exception (name, $metadata, hidden $response) or a network/credential error. */
 interface SdkError {
@@ -96,15 +88,7 @@ export function createBedrockChatClient(config: BedrockClientConfig): ChatClient
   const client = new BedrockRuntimeClient({
     region,
     ...(endpoint ? { endpoint } : {}),
-    ...(config.credentials
-      ? {
-          credentials: {
-            accessKeyId: config.credentials.accessKeyId,
-            secretAccessKey: config.credentials.secretAccessKey,
-            ...(config.credentials.sessionToken ? { sessionToken: config.credentials.sessionToken } : {}),
-          },
-        }
-      : {}),
+    ...awsCredentialsOption(config.credentials),
     maxAttempts: 1,
   });
   const context: ErrorContext = { modelId, region, where, scrub };

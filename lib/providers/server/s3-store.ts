@@ -1,4 +1,5 @@
 import "server-only";
+import { awsCredentialsOption } from "@/lib/providers/server/aws-common";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -224,15 +225,7 @@ export function resolveAwsConfig(config: AwsClientConfig, endpointUrl: string | 
     options: {
       region,
       ...(endpoint ? { endpoint } : {}),
-      ...(config.credentials
-        ? {
-            credentials: {
-              accessKeyId: config.credentials.accessKeyId,
-              secretAccessKey: config.credentials.secretAccessKey,
-              ...(config.credentials.sessionToken ? { sessionToken: config.credentials.sessionToken } : {}),
-            },
-          }
-        : {}),
+      ...awsCredentialsOption(config.credentials),
       maxAttempts,
       // The SDK only warns when requestTimeout passes unless told to throw.
       requestHandler: {
