@@ -15,6 +15,8 @@ import { testEndpoint } from "@/lib/evaluation/server/endpoints";
 import { createS3Store } from "@/lib/providers/server/s3-store";
 import type { LaunchFineTuneRequest } from "@/lib/finetune/types";
 import { bedrockNameOf, providerIdOf } from "@/lib/finetune/plan";
+import { callRoute, loadApiRoutes, type ApiRoute } from "@/test/helpers/routes";
+import { createSession, SESSION_COOKIE } from "@/lib/auth/server/session";
 
 // Fine-tune jobs from launch to a registered endpoint, through the real job worker and the
 // follower, against the Fireworks and Bedrock stand-ins and a real S3 (moto).
@@ -432,5 +434,74 @@ describe("lists", () => {
     const jobs = await listFineTuneJobs(t.db, projectId);
     expect(new Set(jobs.map((j) => j.provider))).toEqual(new Set(["fireworks", "bedrock"]));
     expect(jobs[0].createdAt >= jobs[jobs.length - 1].createdAt).toBe(true);
+  });
+});
+
+describe("bad input at the routes", () => {
+  let routes: ApiRoute[];
+  let cookie: string;
+  const route = (key: string) => routes.find((r) => r.key === key)!;
+
+  beforeAll(async () => {
+    routes = await loadApiRoutes();
+    await t.db.projectMember.create({ data: { projectId, userId, role: "admin" } });
+    cookie = `${SESSION_COOKIE}=${encodeURIComponent((await createSession(t.db, userId)).cookieValue)}`;
+  });
+
+  async function raw(key: string, body: string): Promise<{ status: number; message: string }> {
+    const r = route(key);
+    const req = new Request(`http://studio.test${r.urlPath.replace("[projectId]", projectId)}`, { method: r.method, headers: { "content-type": "application/json", host: "studio.test", cookie }, body });
+    const res = await r.handler(req, { params: Promise.resolve({ projectId }) });
+    return { status: res.status, message: ((await res.json()) as { error?: { message?: string } }).error?.message ?? "" };
+  }
+
+  it("refuses malformed, oversized and out-of-range launches with a message, and launches nothing", async () => {
+    const before = await t.db.fineTuneJob.count();
+    const malformed = await raw("POST /api/projects/[projectId]/finetune", '{"kind": "fireworks_rft", "name": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.message).toMatch(/JSON/i);
+    const huge = await raw("POST /api/projects/[projectId]/finetune", JSON.stringify({ ...rft(), name: "x".repeat(3_000_000) }));
+    expect(huge.status).toBe(413);
+    const launch = route("POST /api/projects/[projectId]/finetune");
+    const ids = { projectId };
+    const unknownKind = await callRoute(launch, { ids, cookie, body: { ...rft(), kind: "openai_rlhf" } });
+    expect(unknownKind.status).toBe(400);
+    const badEpochs = await callRoute(launch, { ids, cookie, body: rft({}, { epochs: 0 }) });
+    expect(badEpochs.status).toBe(400);
+    expect(badEpochs.json.error?.message).toMatch(/settings\.epochs: Epochs: 1 to 10/);
+    const badUrl = await callRoute(launch, { ids, cookie, body: rft({ evaluatorUrl: "file:///etc/passwd" }) });
+    expect(badUrl.status).toBe(400);
+    const foreignVersion = await callRoute(launch, { ids, cookie, body: rft({ datasetVersionId: "not-a-version" }) });
+    expect(foreignVersion.status).toBe(404);
+    const foreignConnection = await callRoute(launch, { ids, cookie, body: rft({ connectionId: "not-a-connection" }) });
+    expect(foreignConnection.status).toBe(404);
+    expect(await t.db.fineTuneJob.count()).toBe(before);
+  });
+
+  it("keeps a hostile job name as text", async () => {
+    const name = `<img src=x onerror="alert(1)"> '; DROP TABLE "FineTuneJob"; --`;
+    const launched = await callRoute(route("POST /api/projects/[projectId]/finetune"), { ids: { projectId }, cookie, body: rft({ name }) });
+    expect(launched.status).toBe(201);
+    const id = (launched.json as { job: { id: string; name: string } }).job.id;
+    expect((await t.db.fineTuneJob.findUniqueOrThrow({ where: { id } })).name).toBe(name);
+    expect(launched.headers.get("content-type")).toMatch(/application\/json/);
+    await cancelFineTune(t.db, projectId, id, userId);
+  });
+
+  it("refuses connection addresses that are not plain http(s), and a duplicate name from two requests at once", async () => {
+    const create = route("POST /api/projects/[projectId]/connections");
+    const ids = { projectId };
+    for (const apiBaseUrl of ["file:///etc/passwd", "http://user:secret@host.test", "javascript:alert(1)", "not a url"]) {
+      const r = await callRoute(create, { ids, cookie, body: { kind: "fireworks", name: "Odd address", apiKey: "fw-key-12345678", settings: { accountId: "acme", apiBaseUrl } } });
+      expect(r.status, apiBaseUrl).toBe(400);
+      expect(r.text).not.toContain("secret@");
+    }
+    const body = { kind: "fireworks", name: "Twice", apiKey: "fw-key-12345678", settings: { accountId: "acme" } };
+    const racing = await Promise.all([callRoute(create, { ids, cookie, body }), callRoute(create, { ids, cookie, body })]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await t.db.providerConnection.count({ where: { projectId, name: "Twice" } })).toBe(1);
+    const aws = await callRoute(create, { ids, cookie, body: { kind: "aws", name: "Keys missing", settings: { credentialMode: "keys", bucket: "b-1", roleArn: "arn:aws:iam::123456789012:role/R" } } });
+    expect(aws.status).toBe(400);
+    expect(aws.json.error?.message).toMatch(/both the access key id and the secret/);
   });
 });
