@@ -243,4 +243,11 @@ test("connect AWS, fine-tune Nova Micro on Bedrock through S3, read the loss, de
   await page.getByRole("button", { name: "Deploy model" }).click();
   await expect(page.getByRole("link", { name: /Nova Micro v1 \(fine-tuned\)/ })).toBeVisible({ timeout: 60_000 });
   await snap(page, "14j-bedrock-deployed");
+
+  // Deleting the deployment stops the billing; the endpoint stays and the model can be deployed again.
+  await page.getByRole("button", { name: "Delete deployment" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete the deployment" }).click();
+  await expect(page.getByTestId("finetune-status").getByText("Deleted", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Deploy model" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Nova Micro v1 \(fine-tuned\)/ })).toBeVisible();
 });

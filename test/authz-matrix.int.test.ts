@@ -66,6 +66,7 @@ const RULES: Record<string, string> = {
   "POST /api/projects/[projectId]/finetune/[fineTuneJobId]/deploy": "project:finetune.launch",
   "POST /api/projects/[projectId]/finetune/[fineTuneJobId]/refresh": "project:project.view",
   "POST /api/projects/[projectId]/finetune/[fineTuneJobId]/retry": "project:finetune.launch",
+  "POST /api/projects/[projectId]/finetune/[fineTuneJobId]/undeploy": "project:finetune.launch",
   "GET /api/projects/[projectId]/evaluations": "project:project.view",
   "POST /api/projects/[projectId]/evaluations": "project:evaluations.run",
   "GET /api/projects/[projectId]/evaluations/[runId]": "project:project.view",

@@ -218,4 +218,6 @@ export interface FineTuneJobDetail extends FineTuneJobSummary {
   canDeploy: boolean;
   /** The launch failed before the provider's job existed: it can be retried, keeping finished steps. */
   canRetry: boolean;
+  /** The model serves: its deployment can be deleted so the provider stops billing for it. */
+  canUndeploy: boolean;
 }

@@ -9,7 +9,7 @@ import { freezeDatasetVersion } from "@/lib/datasets/server/service";
 import { closeAllSandboxReaders } from "@/lib/sql/server/safe-exec";
 import { ConflictError, ValidationError } from "@/lib/errors";
 import { createConnection, deleteConnection, testConnection, updateConnection } from "@/lib/providers/server/connections";
-import { cancelFineTune, deployFineTune, estimateFineTune, getFineTuneJob, launchFineTune, listFineTuneJobs, retryFineTuneLaunch } from "@/lib/finetune/server/service";
+import { cancelFineTune, deployFineTune, estimateFineTune, getFineTuneJob, launchFineTune, listFineTuneJobs, retryFineTuneLaunch, undeployFineTune } from "@/lib/finetune/server/service";
 import { pollDueFineTuneJobs, pollFineTuneJob, reconcileAbandonedLaunches, startFineTuneFollower } from "@/lib/finetune/server/follow";
 import { testEndpoint } from "@/lib/evaluation/server/endpoints";
 import { createS3Store } from "@/lib/providers/server/s3-store";
@@ -191,6 +191,19 @@ describe("Fireworks RFT", () => {
     expect(endpoint).toMatchObject({ kind: "openai_compatible", connectionId: fwConnection, fineTuneJobId: jobId });
     const tested = await testEndpoint(t.db, projectId, endpoint.id);
     expect(tested.ok).toBe(true);
+    // Deleting the deployment stops billing; deploying again makes a new one the endpoint calls.
+    const undeployed = await undeployFineTune(t.db, projectId, jobId, userId);
+    expect(undeployed.deploymentState).toBe("deleted");
+    expect(undeployed.endpointId).toBe(detail.endpointId);
+    expect([...fw.state.deployments.values()].filter((d) => d.resource.state !== "DELETED" && d.resource.state !== "DELETING")).toHaveLength(0);
+    await expect(undeployFineTune(t.db, projectId, jobId, userId)).rejects.toThrow(ConflictError);
+    await deployFineTune(t.db, projectId, jobId, userId);
+    const again = await runToEnd(jobId);
+    expect(again.deploymentState).toBe("ready");
+    expect(again.deploymentId).toMatch(/-dep2$/);
+    expect((await t.db.modelEndpoint.findUniqueOrThrow({ where: { id: detail.endpointId! } })).model).toBe(again.deploymentId);
+    expect(await t.db.modelEndpoint.count({ where: { fineTuneJobId: jobId } })).toBe(1);
+    expect((await testEndpoint(t.db, projectId, detail.endpointId!)).ok).toBe(true);
     // A connection with an endpoint on it cannot be deleted from under it.
     await expect(deleteConnection(t.db, projectId, fwConnection, userId)).rejects.toThrow(/Delete that endpoint first/);
   });
@@ -405,6 +418,9 @@ describe("Bedrock Nova", () => {
     expect(deployed.deploymentState).toBe("ready");
     const endpoint = await t.db.modelEndpoint.findFirstOrThrow({ where: { fineTuneJobId: job.id } });
     expect(endpoint).toMatchObject({ kind: "bedrock_converse", model: deployed.deploymentId, connectionId: awsConnection });
+    const undeployed = await undeployFineTune(t.db, projectId, job.id, userId);
+    expect(undeployed.deploymentState).toBe("deleted");
+    expect(bedrock.requests.some((r) => r.method === "DELETE" && r.path.includes("custom-model-deployments"))).toBe(true);
     expect(JSON.parse(endpoint.settings).region).toBe("us-east-1");
   });
 

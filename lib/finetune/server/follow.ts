@@ -269,6 +269,8 @@ async function deploymentFailed(db: Db, job: Row, reason: string): Promise<boole
 async function registerEndpoint(db: Db, job: Row, endpoint: { kind: "openai_compatible" | "bedrock_converse"; model: string; settings: Record<string, unknown> }): Promise<void> {
   const existing = await db.modelEndpoint.findFirst({ where: { fineTuneJobId: job.id } });
   let name = existing?.name ?? "";
+  // Deployed again after a deletion: the endpoint now calls the new deployment.
+  if (existing && existing.model !== endpoint.model) await db.modelEndpoint.update({ where: { id: existing.id }, data: { model: endpoint.model } });
   if (!existing) {
     const base = `${job.name} (fine-tuned)`.slice(0, 70);
     for (let n = 1; ; n++) {

@@ -36,11 +36,14 @@ export async function cancelAtProvider(db: Db, id: string): Promise<void> {
 /** Starts the deployment of a completed job's model; on refusal the deployment is marked failed with the reason. */
 export async function startDeployment(db: Db, id: string): Promise<void> {
   const job = await loadJob(db, id);
+  // A deployment deleted earlier keeps its name at the provider: each deployment gets a new number.
+  const resources = JSON.parse(job.resources || "{}") as Record<string, string>;
+  const n = job.deploymentId ? Number(resources.deployments ?? 1) + 1 : 1;
   try {
     let deploymentId: string;
     if (job.provider === "fireworks") {
       const { client, settings } = fireworksFor(job.connection);
-      const dep = await client.createDeployment(providerIdOf(job.id, "dep"), {
+      const dep = await client.createDeployment(providerIdOf(job.id, n === 1 ? "dep" : `dep${n}`), {
         baseModel: job.outputModel ?? "",
         acceleratorType: settings.acceleratorType,
         minReplicaCount: 1,
@@ -59,14 +62,14 @@ export async function startDeployment(db: Db, id: string): Promise<void> {
         return;
       }
       const dep = await control.createCustomModelDeployment({
-        modelDeploymentName: bedrockNameOf(job.id, "deployment"),
+        modelDeploymentName: `${bedrockNameOf(job.id, "deployment").slice(0, 58)}${n === 1 ? "" : `-${n}`}`,
         modelArn: job.outputModel ?? "",
         description: `${job.name} (Sandpiper)`,
-        clientRequestToken: `${job.id}-deploy`,
+        clientRequestToken: `${job.id}-deploy-${n}`,
       });
       deploymentId = dep.customModelDeploymentArn;
     }
-    await db.fineTuneJob.update({ where: { id }, data: { deploymentId, deploymentState: "creating", nextPollAt: new Date() } });
+    await db.fineTuneJob.update({ where: { id }, data: { deploymentId, deploymentState: "creating", nextPollAt: new Date(), resources: JSON.stringify({ ...resources, deployments: String(n) }) } });
     await addEvent(db, id, { kind: "action", state: null, message: `Deployment ${shortIdOf(deploymentId)} requested; the model becomes an endpoint once it serves.` });
   } catch (error) {
     const message = (error as Error).message;
@@ -74,6 +77,16 @@ export async function startDeployment(db: Db, id: string): Promise<void> {
     await addEvent(db, id, { kind: "error", state: null, message: `Deployment refused: ${message}` });
     throw error;
   }
+}
+
+/** Deletes the model's deployment at the provider (billing for it stops); the endpoint stays, with its runs. */
+export async function deleteDeploymentAtProvider(db: Db, id: string): Promise<void> {
+  const job = await loadJob(db, id);
+  if (!job.deploymentId) return;
+  if (job.provider === "fireworks") await fireworksFor(job.connection).client.deleteDeployment(shortIdOf(job.deploymentId));
+  else await awsFor(job.connection).control.deleteCustomModelDeployment(job.deploymentId);
+  await db.fineTuneJob.update({ where: { id }, data: { deploymentState: "deleted" } });
+  await addEvent(db, id, { kind: "action", state: null, message: `Deployment ${shortIdOf(job.deploymentId)} deleted; the provider stops billing for it. Its endpoint and evaluation runs are kept; deploy again to evaluate more.` });
 }
 
 /** The evaluator's sandbox token is only needed while the provider trains. */

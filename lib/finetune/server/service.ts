@@ -27,7 +27,7 @@ import {
 import { fireworksConnectionSettings, awsConnectionSettings } from "@/lib/providers/connections";
 import { getConnectionRow } from "@/lib/providers/server/connections";
 import { addEvent } from "@/lib/finetune/server/events";
-import { cancelAtProvider, startDeployment } from "@/lib/finetune/server/provider-actions";
+import { cancelAtProvider, deleteDeploymentAtProvider, startDeployment } from "@/lib/finetune/server/provider-actions";
 
 // Fine-tune jobs as users see them: estimate, launch (once per launch key), list, detail with
 // timeline and lineage, cancel, deploy. Launching queues a `finetune.launch` job that uploads the
@@ -149,6 +149,7 @@ export async function getFineTuneJob(db: Db, projectId: string, jobId: string): 
     evalRuns: runs.map((r) => ({ id: r.id, label: r.label, status: r.status, accuracy: r.accuracy, total: r.total, createdAt: r.createdAt.toISOString() })),
     canCancel: !isFinalState(state) && state !== "cancelling",
     canRetry: state === "failed" && !row.externalId,
+    canUndeploy: row.deploymentState === "ready",
     canDeploy: state === "completed" && !!row.outputModel && (row.deploymentState === null || row.deploymentState === "failed" || row.deploymentState === "deleted"),
   };
 }
@@ -377,6 +378,17 @@ export async function retryFineTuneLaunch(db: Db, projectId: string, jobId: stri
     await tx.fineTuneJob.update({ where: { id: row.id }, data: { launchJobId: job.id } });
     await addEvent(tx, row.id, { kind: "state", state: "queued", message: "Launch retried; steps already done are kept." });
     await recordAudit(tx, { projectId, userId, action: "finetune.retry", entityType: "fine_tune_job", entityId: row.id, summary: `Retried the launch of ${row.name}` });
+  });
+  return getFineTuneJob(db, projectId, jobId);
+}
+
+/** Deletes the deployment so the provider stops billing for it; deploying again reuses the endpoint. */
+export async function undeployFineTune(db: Db, projectId: string, jobId: string, userId?: string | null): Promise<FineTuneJobDetail> {
+  const row = await getJobRow(db, projectId, jobId);
+  if (row.deploymentState !== "ready" && row.deploymentState !== "creating") throw new ConflictError("The model is not deployed.");
+  await deleteDeploymentAtProvider(db, row.id);
+  await db.$transaction(async (tx) => {
+    await recordAudit(tx, { projectId, userId, action: "finetune.undeploy", entityType: "fine_tune_job", entityId: row.id, summary: `Deleted the deployment of ${row.name}` });
   });
   return getFineTuneJob(db, projectId, jobId);
 }

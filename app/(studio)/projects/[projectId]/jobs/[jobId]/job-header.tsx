@@ -19,11 +19,11 @@ const PROVIDER_NAMES = { fireworks: "Fireworks", bedrock: "Bedrock" } as const;
 
 export function JobActions() {
   const { projectId, jobId, allowed, job, setJob, setActionError } = useJob();
-  const [busy, setBusy] = useState<"refresh" | "cancel" | "deploy" | "retry" | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState<"refresh" | "cancel" | "deploy" | "retry" | "undeploy" | null>(null);
+  const [confirming, setConfirming] = useState<"cancel" | "undeploy" | null>(null);
   const [cancelError, setCancelError] = useState<string | null>(null);
 
-  async function act(action: "refresh" | "cancel" | "deploy" | "retry"): Promise<boolean> {
+  async function act(action: "refresh" | "cancel" | "deploy" | "retry" | "undeploy"): Promise<boolean> {
     setBusy(action);
     setActionError(null);
     try {
@@ -32,7 +32,7 @@ export function JobActions() {
       return true;
     } catch (err) {
       const message = (err as Error).message;
-      if (action === "cancel") setCancelError(message);
+      if (action === "cancel" || action === "undeploy") setCancelError(message);
       else setActionError(message);
       return false;
     } finally {
@@ -61,17 +61,48 @@ export function JobActions() {
           className={buttonClass("secondary", "text-rose-700")}
           onClick={() => {
             setCancelError(null);
-            setConfirming(true);
+            setConfirming("cancel");
           }}
           disabled={busy !== null}
         >
           Cancel job
         </button>
       )}
+      {allowed && job.canUndeploy && (
+        <button
+          type="button"
+          className={buttonClass("secondary", "text-rose-700")}
+          onClick={() => {
+            setCancelError(null);
+            setConfirming("undeploy");
+          }}
+          disabled={busy !== null}
+        >
+          Delete deployment
+        </button>
+      )}
       <Link href={`/projects/${projectId}/jobs`} className={buttonClass("ghost")}>
         All fine-tunes
       </Link>
-      {confirming && (
+      {confirming === "undeploy" && (
+        <ConfirmDialog
+          title={`Delete the deployment of "${job.name}"?`}
+          confirmLabel="Delete the deployment"
+          busyLabel="Deleting…"
+          dismissLabel="Keep it serving"
+          busy={busy === "undeploy"}
+          error={cancelError}
+          onConfirm={async () => {
+            if (await act("undeploy")) setConfirming(null);
+          }}
+          onClose={() => setConfirming(null)}
+        >
+          <p>
+            {PROVIDER_NAMES[job.provider]} stops serving the model and stops billing for the deployment. The endpoint and its evaluation runs stay; evaluating it again needs a new deployment (Deploy model).
+          </p>
+        </ConfirmDialog>
+      )}
+      {confirming === "cancel" && (
         <ConfirmDialog
           title={`Cancel "${job.name}"?`}
           confirmLabel="Cancel the job"
@@ -80,16 +111,16 @@ export function JobActions() {
           busy={busy === "cancel"}
           error={cancelError}
           onConfirm={async () => {
-            if (await act("cancel")) setConfirming(false);
+            if (await act("cancel")) setConfirming(null);
           }}
-          onClose={() => setConfirming(false)}
+          onClose={() => setConfirming(null)}
         >
           {job.externalId ? (
             <p>
               The studio asks {PROVIDER_NAMES[job.provider]} to stop training. What was trained so far is billed and cannot be resumed: launching again starts from the beginning.
             </p>
           ) : (
-            <p>The job has not reached {PROVIDER_NAMES[job.provider]} yet: the studio stops its launch and removes what it had uploaded. Nothing has been trained.</p>
+            <p>The job has not reached {PROVIDER_NAMES[job.provider]} yet: the studio stops its launch. Nothing has been trained; files already uploaded stay where they were sent.</p>
           )}
         </ConfirmDialog>
       )}
