@@ -216,7 +216,7 @@ function FireworksDetails({ settings: s, secretHint }: { settings: FireworksConn
       <dt className="text-slate-500">API key</dt>
       <dd className="text-slate-800">{secretHint ? <span className="font-mono text-xs">…{secretHint}</span> : <span className="text-rose-700">No key stored</span>}</dd>
       <dt className="text-slate-500">Training price</dt>
-      <dd className="text-slate-800">${s.trainingPricePerMillion} per 1M tokens</dd>
+      <dd className="text-slate-800">${s.trainingPricePerMillion.toFixed(2)} per 1M tokens</dd>
       <dt className="text-slate-500">Deploys on</dt>
       <dd className="font-mono text-xs leading-5 text-slate-800">{s.acceleratorType}</dd>
       {s.apiBaseUrl !== DEFAULT_FIREWORKS_API_BASE && (
@@ -266,7 +266,7 @@ function AwsDetails({ settings: s, secretHint }: { settings: AwsConnectionSettin
         )}
       </dd>
       <dt className="text-slate-500">Training price</dt>
-      <dd className="text-slate-800">${s.trainingPricePerMillion} per 1M tokens</dd>
+      <dd className="text-slate-800">${s.trainingPricePerMillion.toFixed(2)} per 1M tokens</dd>
       {overrides.map(([label, value]) =>
         value ? (
           <Fragment key={label}>
