@@ -4,20 +4,17 @@
 import { getDb, disconnectDb } from "@/lib/db/server/client";
 import { applyMigrations } from "@/lib/db/server/migrate";
 import { getDatabaseUrl } from "@/lib/db/config";
-import { startWorker } from "@/lib/jobs/server/worker";
-import { getJobHandlers } from "@/lib/jobs/server/handlers";
-import { startFineTuneFollower } from "@/lib/finetune/server/follow";
+import { startStudioWorkers } from "@/lib/jobs/server/handlers";
 import { logger } from "@/lib/log";
 
 await applyMigrations(getDatabaseUrl());
 const db = getDb();
-const worker = startWorker({ db, handlers: getJobHandlers(db) });
-const follower = startFineTuneFollower(db);
-logger.info("worker started", { workerId: worker.workerId });
+const workers = startStudioWorkers(db);
+logger.info("worker started", { pid: process.pid, lanes: ["jobs", "fine-tune launches"], follower: true });
 
 async function shutdown(signal: string) {
   logger.info("worker stopping", { signal });
-  await Promise.all([worker.stop(), follower.stop()]);
+  await workers.stop();
   await disconnectDb();
   process.exit(0);
 }

@@ -11,7 +11,10 @@ import { ConflictError, ValidationError } from "@/lib/errors";
 import { createConnection, deleteConnection, testConnection, updateConnection } from "@/lib/providers/server/connections";
 import { cancelFineTune, deployFineTune, estimateFineTune, getFineTuneJob, launchFineTune, listFineTuneJobs, retryFineTuneLaunch, undeployFineTune } from "@/lib/finetune/server/service";
 import { pollDueFineTuneJobs, pollFineTuneJob, reconcileAbandonedLaunches, startFineTuneFollower } from "@/lib/finetune/server/follow";
-import { testEndpoint } from "@/lib/evaluation/server/endpoints";
+import { ensureBaselineEndpoint, testEndpoint } from "@/lib/evaluation/server/endpoints";
+import { startEvalRun } from "@/lib/evaluation/server/service";
+import { startStudioWorkers } from "@/lib/jobs/server/handlers";
+import { waitFor } from "@/test/helpers/processes";
 import { createS3Store } from "@/lib/providers/server/s3-store";
 import type { LaunchFineTuneRequest } from "@/lib/finetune/types";
 import { bedrockNameOf, providerIdOf } from "@/lib/finetune/plan";
@@ -364,6 +367,32 @@ describe("restart safety", () => {
       await follower.stop();
     }
     expect((await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("completed");
+  });
+});
+
+describe("the studio's workers", () => {
+  it("run other jobs while a fine-tune launch waits for the provider", async () => {
+    const slow = await startFireworksStandIn({ apiKey: "fw-test-key-123", accountId: "acme", readyAfterPolls: 40 });
+    const workers = startStudioWorkers(t.db);
+    try {
+      const conn = await createConnection(t.db, projectId, { kind: "fireworks", name: "Slow validation", apiKey: "fw-test-key-123", settings: { accountId: "acme", apiBaseUrl: slow.apiBaseUrl, inferenceBaseUrl: slow.inferenceBaseUrl } }, userId);
+      const { job } = await launchFineTune(t.db, projectId, rft({ name: "Slow", connectionId: conn.id }), userId);
+      await waitFor("the launch waiting for Fireworks", async () => (await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: job.id } })).resources.includes("trainDatasetUploaded"), 30_000, 20);
+      const baseline = await ensureBaselineEndpoint(t.db, projectId);
+      const { job: evalJob } = await startEvalRun(t.db, projectId, { datasetVersionId: versionId, endpointId: baseline.id, compare: {}, scope: { split: "test", limit: 5 } });
+      const evaluated = await waitFor("the evaluation done", async () => {
+        const row = await t.db.job.findUniqueOrThrow({ where: { id: evalJob.id } });
+        return row.status === "succeeded" ? row : null;
+      }, 30_000, 50);
+      expect(evaluated.status).toBe("succeeded");
+      // The launch was still waiting on the provider the whole time.
+      expect((await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: job.id } })).state).toBe("preparing");
+      await cancelFineTune(t.db, projectId, job.id, userId);
+      await waitFor("the launch cancelled", async () => (await t.db.fineTuneJob.findUniqueOrThrow({ where: { id: job.id } })).state === "cancelled", 30_000, 50);
+    } finally {
+      await workers.stop();
+      await slow.close();
+    }
   });
 });
 

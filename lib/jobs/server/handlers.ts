@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/server/client";
-import type { JobContext, JobHandler } from "@/lib/jobs/server/worker";
+import { startWorker, type JobContext, type JobHandler } from "@/lib/jobs/server/worker";
+import { startFineTuneFollower } from "@/lib/finetune/server/follow";
 import { runAugmentJob, runSandboxJob, SANDBOX_AUGMENT_JOB, SANDBOX_JOB } from "@/lib/sandbox/server/service";
 import { QUERIES_JOB, runQueriesJob } from "@/lib/queries/server/service";
 import { LLM_QUERIES_JOB, runLlmQueriesJob } from "@/lib/queries/server/llm-generate";
@@ -42,3 +43,19 @@ export const JOB_LABELS: Record<string, string> = {
   [EVAL_JOB]: "Evaluate a model",
   [FINETUNE_LAUNCH_JOB]: "Launch a fine-tune job",
 };
+
+/**
+ * The studio's background work in one process: a worker for every job type but fine-tune launches,
+ * a second one for the launches (they wait on the provider's validation for minutes, and nothing
+ * else should queue behind them), and the fine-tune follower.
+ */
+export function startStudioWorkers(db: Db): { stop(): Promise<void> } {
+  const { [FINETUNE_LAUNCH_JOB]: launch, ...rest } = getJobHandlers(db);
+  const lanes = [startWorker({ db, handlers: rest }), startWorker({ db, handlers: { [FINETUNE_LAUNCH_JOB]: launch } })];
+  const follower = startFineTuneFollower(db);
+  return {
+    async stop() {
+      await Promise.all([...lanes.map((w) => w.stop()), follower.stop()]);
+    },
+  };
+}
