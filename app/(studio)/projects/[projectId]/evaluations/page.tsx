@@ -16,8 +16,10 @@ import { RunsTable } from "./runs-table";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Evaluations" };
 
-export default async function EvaluationsPage({ params }: { params: Promise<{ projectId: string }> }) {
+export default async function EvaluationsPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ endpoint?: string; version?: string }> }) {
   const { projectId } = await params;
+  // A link from elsewhere (a fine-tune job's lineage) can preselect what to evaluate.
+  const wanted = await searchParams;
   const { allowed } = await requireProjectPage(projectId, "evaluations.run");
   const db = getDb();
   const [versions, endpoints, runs, timeline, regressionCount] = await Promise.all([
@@ -51,6 +53,8 @@ export default async function EvaluationsPage({ params }: { params: Promise<{ pr
             ) : (
               <RunForm
                 projectId={projectId}
+                initialEndpointId={endpoints.some((e) => e.id === wanted.endpoint) ? wanted.endpoint : undefined}
+                initialVersionId={versions.some((v) => v.id === wanted.version) ? wanted.version : undefined}
                 regressionCount={regressionCount}
                 versions={versions.map((v) => ({
                   id: v.id,

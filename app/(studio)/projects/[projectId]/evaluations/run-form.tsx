@@ -16,10 +16,24 @@ export interface RunFormVersion {
 
 const SPLIT_LABELS: Record<string, string> = { test: "Test split", validation: "Validation split", heldout: "Held-out set", train: "Training split (memorisation check)" };
 
-export function RunForm({ projectId, versions, endpoints, regressionCount }: { projectId: string; versions: RunFormVersion[]; endpoints: { id: string; label: string }[]; regressionCount: number }) {
+export function RunForm({
+  projectId,
+  versions,
+  endpoints,
+  regressionCount,
+  initialEndpointId,
+  initialVersionId,
+}: {
+  projectId: string;
+  versions: RunFormVersion[];
+  endpoints: { id: string; label: string }[];
+  regressionCount: number;
+  initialEndpointId?: string;
+  initialVersionId?: string;
+}) {
   const router = useRouter();
-  const [versionId, setVersionId] = useState(versions[0]?.id ?? "");
-  const [endpointId, setEndpointId] = useState(endpoints[0]?.id ?? "");
+  const [versionId, setVersionId] = useState(initialVersionId ?? versions[0]?.id ?? "");
+  const [endpointId, setEndpointId] = useState(initialEndpointId ?? endpoints[0]?.id ?? "");
   const [split, setSplit] = useState("test");
   const [label, setLabel] = useState("");
   const [limit, setLimit] = useState("");

@@ -104,7 +104,7 @@ export function LineageStrip() {
               )}
             </ul>
           ) : job.endpointId ? (
-            <Link href={evaluations} className="font-medium text-brand-700 hover:underline">
+            <Link href={`${evaluations}?endpoint=${job.endpointId}&version=${job.datasetVersionId}`} className="font-medium text-brand-700 hover:underline">
               Run an evaluation of this endpoint
             </Link>
           ) : (
