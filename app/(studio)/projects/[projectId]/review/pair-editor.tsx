@@ -42,9 +42,12 @@ interface Props {
   onDecide: (action: DecideAction, extra?: DecideExtra) => void;
   onSaved: (text: string, opts?: { next?: boolean }) => void;
   onNotice: (tone: "ok" | "error", text: string) => void;
+  /** Whether the history is open; held by the workspace so a save (which remounts this) keeps it. */
+  historyOpen: boolean;
+  onToggleHistory: () => void;
 }
 
-export const PairEditor = forwardRef<PairEditorHandle, Props>(function PairEditor({ projectId, pair, canReview, schema, onDecide, onSaved, onNotice }, ref) {
+export const PairEditor = forwardRef<PairEditorHandle, Props>(function PairEditor({ projectId, pair, canReview, schema, onDecide, onSaved, onNotice, historyOpen: showHistory, onToggleHistory }, ref) {
   const queryClient = useQueryClient();
   const [question, setQuestion] = useState(pair.question);
   const [sql, setSql] = useState(pair.sql);
@@ -53,7 +56,6 @@ export const PairEditor = forwardRef<PairEditorHandle, Props>(function PairEdito
   const [saveError, setSaveError] = useState<string | null>(null);
   const [busy, setBusy] = useState<"run" | "save" | null>(null);
   const [menu, setMenu] = useState<"reject" | "flags" | null>(null);
-  const [showHistory, setShowHistory] = useState(false);
   const [showSchema, setShowSchema] = useState(false);
   const [comment, setComment] = useState("");
   const [commentError, setCommentError] = useState<string | null>(null);
@@ -71,7 +73,7 @@ export const PairEditor = forwardRef<PairEditorHandle, Props>(function PairEdito
     run: () => void runSql(),
     openReject: () => canReview && setMenu("reject"),
     openFlags: () => canReview && setMenu("flags"),
-    toggleHistory: () => setShowHistory((v) => !v),
+    toggleHistory: onToggleHistory,
     isDirty: () => dirty,
   }));
 
@@ -431,7 +433,7 @@ export const PairEditor = forwardRef<PairEditorHandle, Props>(function PairEdito
         )}
       </section>
       <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-        <button type="button" className="flex w-full items-center justify-between text-sm font-semibold text-slate-900" onClick={() => setShowHistory((v) => !v)} aria-expanded={showHistory}>
+        <button type="button" className="flex w-full items-center justify-between text-sm font-semibold text-slate-900" onClick={onToggleHistory} aria-expanded={showHistory}>
           History <span className="text-xs font-normal text-slate-500">{showHistory ? "hide" : "show (h)"}</span>
         </button>
         {showHistory && (

@@ -95,6 +95,8 @@ function FirstReview({ projectId, initial, initialFilter, canReview, canAssign, 
   const [keys, setKeys] = useState<ShortcutMap>(DEFAULT_SHORTCUTS);
   const [decisionConflict, setDecisionConflict] = useState<DecisionConflict | null>(null);
   const editorRef = useRef<PairEditorHandle>(null);
+  // The pair whose history is open: kept across a save's remount, closed on another pair.
+  const [historyFor, setHistoryFor] = useState<string | null>(null);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const index = list.indexOf(selectedId);
   // A pair opened from a link stays selected even when it is not in the first page, until the filter changes.
@@ -445,6 +447,8 @@ function FirstReview({ projectId, initial, initialFilter, canReview, canAssign, 
           <PairEditor
             key={`${pair.id}:${pair.revision}`}
             ref={editorRef}
+            historyOpen={historyFor === pair.id}
+            onToggleHistory={() => setHistoryFor((open) => (open === pair.id ? null : pair.id))}
             projectId={projectId}
             pair={pair}
             canReview={canReview}
