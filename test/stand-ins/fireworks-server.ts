@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { cliOption, listenLocal, runAsProgram } from "./serve";
+import { cliOption, listenLocal, runAsProgram, sendJson, waitUnlessClosed } from "./serve";
 
 export interface FireworksStandInMessage {
   role: string;
@@ -1172,24 +1172,7 @@ function readRawBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json");
-  res.end(JSON.stringify(payload));
-}
 
-/** Resolves after `ms`, or as soon as the client closes the connection. */
-function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      res.off("close", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    res.on("close", done);
-  });
-}
 
 /**
  * Serves the stand-in as a program. Options: --port N (default any free port), --api-key K,

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { readBody } from "./read-body";
-import { cliOption, listenLocal, runAsProgram } from "./serve";
+import { cliOption, listenLocal, runAsProgram, sendJson, waitUnlessClosed } from "./serve";
 
 export interface StandInMessage {
   role: string;
@@ -370,25 +370,8 @@ export function countTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Resolves after `ms`, or as soon as the client closes the connection. */
-function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      res.off("close", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    res.on("close", done);
-  });
-}
 
 
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json");
-  res.end(JSON.stringify(payload));
-}
 
 function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null, param: string | null = null): void {
   sendJson(res, status, { error: { message, type, param, code } });

@@ -1,7 +1,7 @@
 // What every stand-in server does the same way: listen on loopback, and run as a program of its own
 // (benchmarks start stand-ins in another process so they do not share the measured event loop).
-import type { Server } from "node:net";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import type { AddressInfo, Server } from "node:net";
 import { pathToFileURL } from "node:url";
 
 /** Listens on 127.0.0.1 (port 0: any free one) and returns the port. */
@@ -36,4 +36,24 @@ export function runAsProgram(moduleUrl: string, start: (argv: string[]) => Promi
       console.error(error);
       process.exit(1);
     });
+}
+
+/** A JSON answer with this status. */
+export function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify(payload));
+}
+
+/** Resolves after `ms`, or as soon as the client closes the connection. */
+export function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.on("close", done);
+  });
 }

@@ -179,6 +179,14 @@ async function followTraining(db: Db, job: Row): Promise<boolean> {
   return changed;
 }
 
+/** Curves are a nice-to-have: an unreadable metrics file must not stop following the job's state. */
+function metricsUnreadable(id: string) {
+  return (error: Error): MetricPoint[] => {
+    logger.warn("fine-tune metrics unreadable", { id, error: error.message });
+    return [];
+  };
+}
+
 async function observeFireworks(job: Row, current: FineTuneState): Promise<Observation> {
   const { client, settings } = fireworksFor(job.connection);
   const kind = job.method === "rft" ? "rft" : "sft";
@@ -186,7 +194,7 @@ async function observeFireworks(job: Row, current: FineTuneState): Promise<Obser
   let state = fromFireworksState(fw.state, current);
   // A job asked to stop stays "cancelling" until the provider says it ended.
   if (current === "cancelling" && state === "running") state = "cancelling";
-  const metrics = state === "running" || state === "completed" || state === "cancelling" ? await client.getJobMetrics(kind, shortIdOf(job.externalId!)).catch(() => []) : [];
+  const metrics = state === "running" || state === "completed" || state === "cancelling" ? await client.getJobMetrics(kind, shortIdOf(job.externalId!)).catch(metricsUnreadable(job.id)) : [];
   const rawModel = fw.outputModel;
   const outputModel = state === "completed" ? (rawModel ? (rawModel.includes("/") ? rawModel : fireworksName(settings.accountId, "models", rawModel)) : fireworksName(settings.accountId, "models", shortIdOf(job.externalId!))) : null;
   const statusMessage = fw.status?.message ? fw.status.message.slice(0, 1000) : null;
@@ -209,7 +217,7 @@ async function observeBedrock(job: Row, current: FineTuneState): Promise<Observa
   let state = fromBedrockStatus(bj.status, current);
   if (current === "cancelling" && state === "running") state = "cancelling";
   const resources = JSON.parse(job.resources || "{}") as Record<string, string>;
-  const metrics = resources.outputPrefix ? await readTrainingMetrics(s3, resources.outputPrefix, job.externalId!).catch(() => []) : [];
+  const metrics = resources.outputPrefix ? await readTrainingMetrics(s3, resources.outputPrefix, job.externalId!).catch(metricsUnreadable(job.id)) : [];
   const hp = JSON.parse(job.hyperparameters) as { epochCount?: number };
   const lastEpoch = metrics.length ? metrics[metrics.length - 1].epoch : undefined;
   // Bedrock reports no percentage; finished epochs over planned ones is the honest figure.
@@ -231,6 +239,7 @@ async function followDeployment(db: Db, job: Row): Promise<boolean> {
   if (!job.deploymentId) {
     // Bedrock: still waiting for the custom model to be Active before the deployment is requested.
     if (job.provider !== "bedrock") return false;
+    // A refusal is recorded on the job by startDeployment itself (deployment failed, with the reason).
     await startDeployment(db, job.id).catch(() => undefined);
     return true;
   }

@@ -75,7 +75,12 @@ export async function runFineTuneLaunchJob(db: Db, ctx: JobContext<{ fineTuneJob
     if (error instanceof JobCancelledError) {
       // The provider's job may have been created between the last check and the cancel.
       const now = await db.fineTuneJob.findUniqueOrThrow({ where: { id: job.id } });
-      if (now.externalId) await cancelAtProvider(db, job.id).catch(() => undefined);
+      if (now.externalId) {
+        // The user asked to stop: if the provider cannot be told now, say so on the job (its Cancel button stays).
+        await cancelAtProvider(db, job.id).catch((stopError: Error) =>
+          addEvent(db, job.id, { kind: "error", state: null, message: `Could not ask the provider to stop the job: ${stopError.message} Press Cancel job again.` }),
+        );
+      }
       else await moveTo(db, job.id, "cancelled", "Cancelled before anything was trained.", { finishedAt: new Date() });
       await revokeEvaluatorToken(db, job.id);
       throw error;

@@ -94,6 +94,9 @@ export async function revokeEvaluatorToken(db: Db, id: string): Promise<void> {
   const job = await db.fineTuneJob.findUnique({ where: { id }, select: { projectId: true, datasetVersionId: true, resources: true } });
   const tokenId = job ? (JSON.parse(job.resources || "{}") as Record<string, string>).tokenId : undefined;
   if (!job || !tokenId) return;
-  await revokeAccessToken(db, job.projectId, job.datasetVersionId, tokenId).catch(() => undefined);
+  await revokeAccessToken(db, job.projectId, job.datasetVersionId, tokenId).catch((error: Error) =>
+    // Not fatal for the job, but the token stays usable until it expires: say where to revoke it.
+    addEvent(db, id, { kind: "error", state: null, message: `Could not revoke the reward evaluator's sandbox token (${error.message}); revoke it under Evaluator access on the dataset version page.` }),
+  );
 }
 

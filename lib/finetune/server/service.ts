@@ -218,9 +218,8 @@ async function planFineTune(db: Db, projectId: string, input: LaunchFineTuneInpu
 export async function estimateFineTune(db: Db, projectId: string, request: Partial<LaunchFineTuneRequest>): Promise<FineTunePlan> {
   const input = parseOrThrow(launchFineTuneInput, { name: "estimate", launchKey: "estimate-only", ...request });
   await getProject(db, projectId);
-  const { pricePerMillion: _price, ...plan } = await planFineTune(db, projectId, input);
-  void _price;
-  return plan;
+  const { estimate, trainExamples, validationExamples, notes } = await planFineTune(db, projectId, input);
+  return { estimate, trainExamples, validationExamples, notes };
 }
 
 function publicUrl(origin: string | undefined): string | undefined {
